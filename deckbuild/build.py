@@ -1,0 +1,97 @@
+"""The library entry point: read and check every deck, then write the site."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assets import Assets, find_assets
+from .config import read_meta
+from .errors import DeckError
+from .model import Deck
+from .outline import split_deck
+from .render import Look, Page, render_deck
+from .site import DeckOutput, write_site
+from .source import read_source
+from .themes import DEFAULT_HIGHLIGHT, DEFAULT_THEME, find_themes_dir, resolve_highlight, resolve_theme
+
+DECK_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+@dataclass(frozen=True)
+class BuiltDeck:
+    """A deck as built: its model, look, page, output folder and whether the folder changed."""
+
+    deck: Deck
+    look: Look
+    page: Page
+    folder: Path
+    changed: bool
+
+
+def find_decks(paths: list[Path], root: Path | None = None) -> list[Path]:
+    """The deck files named, or every deck in ``decks/`` under ``root`` (the working folder)."""
+    if paths:
+        found: list[Path] = []
+        for path in paths:
+            if path.is_dir():
+                found.extend(_decks_in(path))
+            else:
+                found.append(path)
+        return found
+    folder = (root or Path.cwd()) / "decks"
+    if not folder.is_dir():
+        raise DeckError(
+            "no decks/ folder here", path=folder.parent, hint="name a deck file, or run in a folder that has decks/"
+        )
+    decks = _decks_in(folder)
+    if not decks:
+        raise DeckError("no decks in this folder", path=folder, hint="add a .md file")
+    return decks
+
+
+def _decks_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in DECK_SUFFIXES and p.is_file() and not p.name.startswith("."))
+
+
+def load_deck(path: Path, *, theme: str | None = None, assets: Assets | None = None) -> tuple[Deck, Look]:
+    """Read, validate and split one deck file, and resolve its look."""
+    assets = assets or find_assets()
+    source = read_source(path)
+    meta = read_meta(source)
+    if theme:
+        meta = dataclasses.replace(meta, theme=theme, lines={**meta.lines, "theme": 0})
+    deck = split_deck(source, meta, path.stem)
+    look = Look(
+        resolve_theme(meta.theme or DEFAULT_THEME, assets, path, meta.line_of("theme")),
+        resolve_highlight(meta.highlight or DEFAULT_HIGHLIGHT, assets, path, meta.line_of("highlight")).stem,
+    )
+    return deck, look
+
+
+def build(paths: list[Path], out: Path, *, theme: str | None = None) -> list[BuiltDeck]:
+    """Build the decks at ``paths`` (default: ``decks/``) into ``out``.
+
+    Every deck is read, checked and rendered before anything is written.
+    """
+    assets = find_assets()
+    loaded = []
+    slugs: dict[str, Path] = {}
+    for path in find_decks(paths):
+        deck, look = load_deck(path, theme=theme, assets=assets)
+        if deck.slug in slugs:
+            raise DeckError(
+                f"two decks would be written to {deck.slug}/ (the other is {slugs[deck.slug]})",
+                path=path,
+                hint="rename one of the files",
+            )
+        slugs[deck.slug] = path
+        loaded.append((deck, look, render_deck(deck, look)))
+    themes_dirs = list(dict.fromkeys(d for d in (find_themes_dir(deck.path) for deck, _, _ in loaded) if d))
+    outputs = [DeckOutput(deck.slug, page, deck.path.resolve().parent) for deck, _, page in loaded]
+    changed = write_site(out, outputs, assets, themes_dirs)
+    return [
+        BuiltDeck(deck, look, page, out / deck.slug, moved)
+        for (deck, look, page), moved in zip(loaded, changed)
+    ]

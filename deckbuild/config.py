@@ -1,0 +1,225 @@
+"""Front matter: the deck's settings, validated, with the line each came from.
+
+The accepted keys are deckbuild's own plus the ones reveal-md and MkSlides decks use, so those decks
+build unchanged.  Every problem is reported at the key's line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import DeckError
+from .source import Source
+
+TRANSITIONS = ("none", "fade", "slide", "convex", "concave", "zoom")
+FRAGMENT_MODES = ("final", "initial")
+FIT_MODES = ("pad", "crop")
+
+
+@dataclass(frozen=True)
+class ShotSettings:
+    """What ``deckbuild shots`` captures of a deck when no flags say otherwise."""
+
+    slides: str | None = None
+    sizes: tuple[tuple[int, int], ...] = ()
+    scale: float | None = None
+    fragments: str | None = None
+    fit: str | None = None
+    out: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class DeckMeta:
+    """A deck's validated front matter."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    author: str | None = None
+    date: str | None = None
+    event: str | None = None
+    url: str | None = None
+    theme: str | None = None
+    highlight: str | None = None
+    transition: str | None = None
+    width: int | None = None
+    height: int | None = None
+    reveal: dict[str, Any] = field(default_factory=dict)
+    incremental: bool = False
+    title_slide: bool | None = None
+    separator: str | None = None
+    vertical_separator: str | None = None
+    notes_separator: str | None = None
+    css: tuple[str, ...] = ()
+    shots: ShotSettings = ShotSettings()
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int | None:
+        """The front-matter line of ``key``, if it was set there."""
+        return self.lines.get(key)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (str, int, float, datetime.date)) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError("must be text")
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("must be true or false")
+
+
+def _pixels(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 64 <= value <= 8192:
+        return value
+    raise ValueError("must be a whole number of pixels from 64 to 8192")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    raise ValueError("must be a map of option: value lines")
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if isinstance(value, str) and value in choices:
+            return value
+        raise ValueError("must be one of " + ", ".join(choices))
+
+    return check
+
+
+def _regex(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("must be a regular expression as text")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"is not a valid regular expression ({exc})") from None
+    return value
+
+
+def _paths(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError("must be a path or a list of paths")
+
+
+# key in front matter -> (field name, converter).  Aliases map onto the same field.
+_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "title": ("title", _text),
+    "subtitle": ("subtitle", _text),
+    "author": ("author", _text),
+    "date": ("date", _text),
+    "event": ("event", _text),
+    "url": ("url", _text),
+    "theme": ("theme", _text),
+    "highlight": ("highlight", _text),
+    "highlightTheme": ("highlight", _text),
+    "highlight_theme": ("highlight", _text),
+    "transition": ("transition", _choice(TRANSITIONS)),
+    "width": ("width", _pixels),
+    "height": ("height", _pixels),
+    "reveal": ("reveal", _mapping),
+    "revealOptions": ("reveal", _mapping),
+    "revealjs": ("reveal", _mapping),
+    "incremental": ("incremental", _flag),
+    "title_slide": ("title_slide", _flag),
+    "separator": ("separator", _regex),
+    "verticalSeparator": ("vertical_separator", _regex),
+    "separator_vertical": ("vertical_separator", _regex),
+    "notesSeparator": ("notes_separator", _regex),
+    "separator_notes": ("notes_separator", _regex),
+    "data-separator-notes": ("notes_separator", _regex),
+    "css": ("css", _paths),
+}
+
+# reveal-md options that make sense only to reveal-md's own server; accepted so its decks build.
+_IGNORED = frozenset(
+    "scripts preprocessor template listingTemplate assetsDir absoluteUrl featuredSlide static "
+    "staticDirs port host watch print printSize glob disableAutoOpen".split()
+)
+
+
+def read_meta(source: Source) -> DeckMeta:
+    """Validate ``source``'s front matter into a :class:`DeckMeta`."""
+    values: dict[str, Any] = {}
+    lines = dict(source.meta_lines)
+    items = list(source.meta.items())
+    # MkSlides nests its settings under 'slides:'; lift them to the top level.
+    if isinstance(source.meta.get("slides"), dict):
+        line = lines.get("slides")
+        items = [kv for kv in items if kv[0] != "slides"] + list(source.meta["slides"].items())
+        for key in source.meta["slides"]:
+            lines.setdefault(str(key), line or 0)
+    for key, value in items:
+        line = lines.get(key)
+        if key in _IGNORED:
+            continue
+        if key == "shots":
+            values["shots"] = _shots(source, value, line)
+            continue
+        if key not in _KEYS:
+            raise DeckError(
+                f"unknown front-matter key '{key}'",
+                path=source.path,
+                line=line,
+                hint="known keys: " + ", ".join(sorted({*_KEYS, "shots"})),
+            )
+        name, convert = _KEYS[key]
+        try:
+            values[name] = convert(value)
+        except ValueError as exc:
+            raise DeckError(f"'{key}' {exc}", path=source.path, line=line, hint=f"got {value!r}") from None
+        lines[name] = line or 0
+    return DeckMeta(**values, lines=lines)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """Parse a ``WxH`` size such as ``600x390``; raise ValueError with the reason."""
+    match = re.fullmatch(r"\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*", text)
+    if not match:
+        raise ValueError(f"'{text}' is not a size like 600x390")
+    width, height = int(match[1]), int(match[2])
+    if not (16 <= width <= 8192 and 16 <= height <= 8192):
+        raise ValueError(f"'{text}' is out of range (16 to 8192 pixels a side)")
+    return width, height
+
+
+def _shots(source: Source, value: Any, line: int | None) -> ShotSettings:
+    def fail(message: str) -> DeckError:
+        return DeckError(f"'shots' {message}", path=source.path, line=line, hint="see docs/screenshots.md")
+
+    if not isinstance(value, dict):
+        raise fail("must be a map with slides, sizes, scale, fragments, fit, out, name")
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        try:
+            if key == "slides":
+                out["slides"] = _text(item)
+            elif key in ("sizes", "size"):
+                raw = item if isinstance(item, list) else [item]
+                out["sizes"] = tuple(parse_size(str(s)) for s in raw)
+            elif key == "scale":
+                if isinstance(item, bool) or not isinstance(item, (int, float)) or not 0.25 <= item <= 4:
+                    raise ValueError("must be a number from 0.25 to 4")
+                out["scale"] = float(item)
+            elif key == "fragments":
+                out["fragments"] = _choice(FRAGMENT_MODES)(item)
+            elif key == "fit":
+                out["fit"] = _choice(FIT_MODES)(item)
+            elif key in ("out", "name"):
+                out[key] = _text(item)
+            else:
+                raise ValueError(f"has an unknown key '{key}' (known: slides, sizes, scale, fragments, fit, out, name)")
+        except ValueError as exc:
+            raise fail(f"{key}: {exc}") from None
+    return ShotSettings(**out)

@@ -1,0 +1,332 @@
+"""Split a deck's body into slides: the only owner of the slide-splitting rules.
+
+Three ways to write a deck, chosen from the text (see docs/syntax.md):
+
+* separators: any ``---`` / ``----`` line (or the front matter's ``separator`` regexes) splits it,
+  as reveal-md does; headings then stay inside their slides;
+* headings: otherwise ``#`` starts a horizontal slide and ``##`` a vertical one;
+* outline: a text made only of indented lines (a nested list, or the plain indented text of a paper
+  outline) becomes a slide per topic and a vertical stack per topic with sub-topics.
+
+Everything is code-fence aware: a separator, heading or note marker inside a closed fence is text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import DeckMeta
+from .errors import DeckError
+from .model import Block, Deck, Slide, Stack
+from .source import Source
+
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HSEP = re.compile(r"^---[ \t]*$")
+_VSEP = re.compile(r"^----[ \t]*$")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
+_NOTES = re.compile(r"^[ \t]*notes?:", re.IGNORECASE)
+_DIV_OPEN = re.compile(r"^:{3,}[ \t]*\{?[ \t]*\.?(notes|incremental|nonincremental)[ \t]*\}?[ \t]*$")
+_DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
+_SLIDE_ATTRS = re.compile(r"<!--\s*\.slide:\s*(.*?)\s*-->")
+_BULLET = re.compile(r"^(?:[-*+•‣◦▪·]|\d{1,3}[.)])[ \t]+")
+_BLOCKY = re.compile(r"^\s*(?:<|\||>|!\[|```|~~~|:::|notes?:)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    text: str
+
+
+def split_deck(source: Source, meta: DeckMeta, slug: str) -> Deck:
+    """Split ``source``'s body into a :class:`Deck` of stacks and slides."""
+    lines = [_Line(source.body_start + i, text) for i, text in enumerate(source.body)]
+    fenced = _fenced_lines(lines)
+    mode: str
+    if meta.separator or meta.vertical_separator:
+        mode, chunks = "separators", _split_regex(lines, fenced, meta)
+    elif any(_HSEP.match(ln.text) or _VSEP.match(ln.text) for ln in lines if ln.number not in fenced):
+        mode, chunks = "separators", _split_lines(lines, fenced)
+    elif _looks_like_outline(lines, fenced):
+        return _outline_deck(source, meta, slug, lines)
+    else:
+        mode, chunks = "headings", _split_headings(lines, fenced)
+    stacks = []
+    for stack in chunks:
+        slides = tuple(_make_slide(source.path, chunk, fenced, meta) for chunk in stack)
+        stacks.append(Stack(slides))
+    stacks = [s for s in stacks if s.slides]
+    title_slide = meta.title_slide if meta.title_slide is not None else mode == "headings"
+    if title_slide and meta.title:
+        stacks.insert(0, Stack((_title_slide(source.path, meta),)))
+    if not stacks:
+        raise DeckError(
+            "the deck has no slides", path=source.path, line=source.body_start, hint="write some Markdown after the front matter"
+        )
+    return Deck(source.path, slug, meta, tuple(stacks), mode)
+
+
+def _title_slide(path: Path, meta: DeckMeta) -> Slide:
+    return Slide(path, meta.line_of("title") or 1, (), kind="title")
+
+
+def _fenced_lines(lines: list[_Line]) -> set[int]:
+    """Line numbers inside closed code fences (an opener that never closes fences nothing)."""
+    fenced: set[int] = set()
+    i = 0
+    while i < len(lines):
+        match = _FENCE_OPEN.match(lines[i].text)
+        if not match:
+            i += 1
+            continue
+        marker = match[1]
+        closer = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}[ \t]*$")
+        for j in range(i + 1, len(lines)):
+            if closer.match(lines[j].text):
+                fenced.update(ln.number for ln in lines[i : j + 1])
+                i = j + 1
+                break
+        else:
+            i += 1
+    return fenced
+
+
+# --- separators ---------------------------------------------------------------------------------
+
+_Chunk = list[_Line]
+
+
+def _split_lines(lines: list[_Line], fenced: set[int]) -> list[list[_Chunk]]:
+    stacks: list[list[_Chunk]] = [[[]]]
+    for ln in lines:
+        if ln.number not in fenced and _VSEP.match(ln.text):
+            stacks[-1].append([])
+        elif ln.number not in fenced and _HSEP.match(ln.text):
+            stacks.append([[]])
+        else:
+            stacks[-1][-1].append(ln)
+    return [[c for c in stack if _has_content(c)] for stack in stacks]
+
+
+def _split_regex(lines: list[_Line], fenced: set[int], meta: DeckMeta) -> list[list[_Chunk]]:
+    """Split with reveal-md's front-matter regexes, applied to the whole text as reveal.js does."""
+    text = "\n".join(ln.text for ln in lines)
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln.text) + 1)
+    parts = []
+    if meta.separator:
+        parts.append(f"(?P<h>{meta.separator})")
+    if meta.vertical_separator:
+        parts.append(f"(?P<v>{meta.vertical_separator})")
+    # Longer separators first, so that '----' is not read as '---' plus a dash.
+    pattern = re.compile("|".join(sorted(parts, key=len, reverse=True)), re.MULTILINE)
+    stacks: list[list[_Chunk]] = [[[]]]
+    pos = 0
+
+    def add_text(begin: int, end: int) -> None:
+        for ln, start in zip(lines, starts):
+            piece_start, piece_end = max(begin, start), min(end, start + len(ln.text))
+            if piece_start < piece_end or (ln.text == "" and begin <= start < end):
+                stacks[-1][-1].append(_Line(ln.number, text[piece_start:piece_end]))
+
+    for match in pattern.finditer(text):
+        if match.end() == match.start():
+            continue
+        line_no = lines[0].number + text.count("\n", 0, match.start()) if lines else 1
+        if line_no in fenced:
+            continue
+        add_text(pos, match.start())
+        pos = match.end()
+        if match.lastgroup == "v" or (match.groupdict().get("v") is not None):
+            stacks[-1].append([])
+        else:
+            stacks.append([[]])
+    add_text(pos, len(text))
+    return [[c for c in stack if _has_content(c)] for stack in stacks]
+
+
+def _has_content(chunk: _Chunk) -> bool:
+    return any(ln.text.strip() for ln in chunk)
+
+
+# --- headings -----------------------------------------------------------------------------------
+
+
+def _split_headings(lines: list[_Line], fenced: set[int]) -> list[list[_Chunk]]:
+    levels = [len(m[1]) for ln in lines if ln.number not in fenced and (m := _HEADING.match(ln.text))]
+    top = min(levels, default=1)
+    stacks: list[list[_Chunk]] = [[[]]]
+    for ln in lines:
+        match = _HEADING.match(ln.text) if ln.number not in fenced else None
+        if match and len(match[1]) == top:
+            stacks.append([[ln]])
+        elif match and len(match[1]) == top + 1:
+            stacks[-1].append([ln])
+        else:
+            stacks[-1][-1].append(ln)
+    return [[c for c in stack if _has_content(c)] for stack in stacks]
+
+
+# --- one slide's content ------------------------------------------------------------------------
+
+
+def _make_slide(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta) -> Slide:
+    """Sort a slide's lines into content blocks, speaker notes and section attributes."""
+    notes_re = re.compile(meta.notes_separator, re.IGNORECASE | re.MULTILINE) if meta.notes_separator else _NOTES
+    attrs: list[str] = []
+    blocks: list[Block] = []
+    notes: list[Block] = []
+    current: list[_Line] = []
+    kind: bool | None = None  # incremental state of `current`
+    target = blocks
+    in_div: str | None = None
+    in_note = False  # after a 'Note:' line, the rest of the slide is notes
+
+    def flush() -> None:
+        nonlocal current
+        if any(ln.text.strip() for ln in current):
+            target.append(Block("\n".join(ln.text for ln in current), current[0].number, kind))
+        current = []
+
+    for ln in chunk:
+        text = ln.text
+        if ln.number not in fenced:
+            found = _SLIDE_ATTRS.findall(text)
+            if found:
+                attrs.extend(found)
+                text = _SLIDE_ATTRS.sub("", text)
+                if not text.strip():
+                    continue
+            opened = _DIV_OPEN.match(text)
+            if opened and in_div is None:
+                flush()
+                in_div = opened[1].lower()
+                if in_div == "notes":
+                    target = notes
+                else:
+                    kind = in_div == "incremental"
+                continue
+            if in_div is not None and _DIV_CLOSE.match(text):
+                flush()
+                if in_div == "notes" and not in_note:
+                    target = blocks
+                in_div, kind = None, None
+                continue
+            note = notes_re.match(text)
+            if note and target is blocks and in_div is None:
+                flush()
+                target, in_note = notes, True
+                text = text[note.end() :]
+                if not text.strip():
+                    continue
+        current.append(_Line(ln.number, text))
+    flush()
+    first = chunk[0].number if chunk else 1
+    return Slide(path, first, tuple(blocks), tuple(notes), " ".join(attrs))
+
+
+# --- outlines -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    text: str
+    line: int
+    indent: int
+    children: list[_Node] = dataclasses.field(default_factory=list)
+
+
+def _looks_like_outline(lines: list[_Line], fenced: set[int]) -> bool:
+    """True for a body made only of short indented lines with at least two levels of nesting."""
+    items = [ln for ln in lines if ln.text.strip()]
+    if not items or fenced:
+        return False
+    if any(_HEADING.match(ln.text) or _BLOCKY.match(ln.text) for ln in items):
+        return False
+    depths = len({_indent(ln.text) for ln in items})
+    has_bullets = any(_BULLET.match(ln.text.strip()) for ln in items)
+    return depths >= 3 or (depths >= 2 and has_bullets)
+
+
+def _indent(text: str) -> int:
+    expanded = text.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
+
+
+def _outline_tree(lines: list[_Line]) -> list[_Node]:
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    for ln in lines:
+        if not ln.text.strip():
+            continue
+        node = _Node(_BULLET.sub("", ln.text.strip()).strip(), ln.number, _indent(ln.text))
+        while stack and stack[-1].indent >= node.indent:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+def _outline_deck(source: Source, meta: DeckMeta, slug: str, lines: list[_Line]) -> Deck:
+    roots = _outline_tree(lines)
+    # Leaves before the first topic are the talk's own particulars: title, author, link, time.
+    preamble: list[_Node] = []
+    while roots and not roots[0].children and any(r.children for r in roots):
+        preamble.append(roots.pop(0))
+    # A lone topic holding every other one is a label ("Paper Outline:"), not a slide.
+    while len(roots) == 1 and any(child.children for child in roots[0].children):
+        label = roots.pop()
+        if not label.text.endswith(":"):
+            preamble.insert(0, label)
+        roots = label.children
+    meta = _meta_from_preamble(meta, preamble)
+    path = source.path
+    stacks: list[Stack] = []
+    if meta.title and meta.title_slide is not False:
+        stacks.append(Stack((_title_slide(path, meta),)))
+    for root in roots:
+        if any(child.children for child in root.children):
+            section = Slide(path, root.line, (Block(f"# {root.text}", root.line),), kind="section")
+            stacks.append(Stack((section, *(_topic_slide(path, child) for child in root.children))))
+        else:
+            stacks.append(Stack((_topic_slide(path, root),)))
+    return Deck(path, slug, meta, tuple(stacks), "outline")
+
+
+def _topic_slide(path: Path, node: _Node) -> Slide:
+    text = [f"## {node.text}", ""]
+
+    def bullets(children: list[_Node], depth: int) -> None:
+        for child in children:
+            text.append("  " * depth + f"- {child.text}")
+            bullets(child.children, depth + 1)
+
+    bullets(node.children, 0)
+    return Slide(path, node.line, (Block("\n".join(text), node.line),))
+
+
+_BYLINE = re.compile(r'^["“](?P<title>.+?)["”]\s*[-–—]\s*(?P<author>.+)$')
+
+
+def _meta_from_preamble(meta: DeckMeta, preamble: list[_Node]) -> DeckMeta:
+    """Fill title, author and url from an outline's leading lines where front matter did not."""
+    changes: dict[str, str] = {}
+    extra: list[str] = []
+    for node in preamble:
+        byline = _BYLINE.match(node.text)
+        if re.match(r"^https?://\S+$", node.text) and "url" not in changes:
+            changes["url"] = node.text
+        elif byline and "title" not in changes:
+            changes["title"], changes["author"] = byline["title"], byline["author"]
+        elif "title" not in changes:
+            changes["title"] = node.text.rstrip(":")
+        else:
+            extra.append(node.text)
+    if extra:
+        changes["subtitle"] = " · ".join(extra)
+    kept = {k: v for k, v in changes.items() if getattr(meta, k) is None}
+    return dataclasses.replace(meta, **kept) if kept else meta
