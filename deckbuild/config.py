@@ -145,7 +145,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 # reveal-md options that make sense only to reveal-md's own server; accepted so its decks build.
 _IGNORED = frozenset(
     "scripts preprocessor template listingTemplate assetsDir absoluteUrl featuredSlide static "
-    "staticDirs port host watch print printSize glob disableAutoOpen".split()
+    "staticDirs port host watch print printSize glob disableAutoOpen mermaid".split()
 )
 
 

@@ -4,7 +4,9 @@ Three ways to write a deck, chosen from the text (see docs/syntax.md):
 
 * separators: any ``---`` / ``----`` line (or the front matter's ``separator`` regexes) splits it,
   as reveal-md does; headings then stay inside their slides;
-* headings: otherwise ``#`` starts a horizontal slide and ``##`` a vertical one;
+* headings: otherwise ``#`` starts a horizontal slide and ``##`` a vertical one (the two highest
+  heading levels used, so a deck of ``##`` and ``###`` works the same);
+* single: a body with none of these is one slide;
 * outline: a text made only of indented lines (a nested list, or the plain indented text of a paper
   outline) becomes a slide per topic and a vertical stack per topic with sub-topics.
 
@@ -52,8 +54,10 @@ def split_deck(source: Source, meta: DeckMeta, slug: str) -> Deck:
         mode, chunks = "separators", _split_lines(lines, fenced)
     elif _looks_like_outline(lines, fenced):
         return _outline_deck(source, meta, slug, lines)
-    else:
+    elif any(_HEADING.match(ln.text) for ln in lines if ln.number not in fenced):
         mode, chunks = "headings", _split_headings(lines, fenced)
+    else:
+        mode, chunks = "single", [[lines]]
     stacks = []
     for stack in chunks:
         slides = tuple(_make_slide(source.path, chunk, fenced, meta) for chunk in stack)
