@@ -52,7 +52,9 @@ def find_decks(paths: list[Path], root: Path | None = None) -> list[Path]:
 
 
 def _decks_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix in DECK_SUFFIXES and p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p for p in folder.iterdir() if p.suffix in DECK_SUFFIXES and p.is_file() and not p.name.startswith(".")
+    )
 
 
 def load_deck(path: Path, *, theme: str | None = None, assets: Assets | None = None) -> tuple[Deck, Look]:
@@ -93,5 +95,5 @@ def build(paths: list[Path], out: Path, *, theme: str | None = None) -> list[Bui
     changed = write_site(out, outputs, assets, themes_dirs)
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
-        for (deck, look, page), moved in zip(loaded, changed)
+        for (deck, look, page), moved in zip(loaded, changed, strict=True)
     ]

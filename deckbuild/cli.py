@@ -49,7 +49,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Output folder.")
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Output folder."
+)
 @click.option("-t", "--theme", help="Theme for every deck, overriding front matter.")
 def build(decks: tuple[Path, ...], out: Path, theme: str | None) -> None:
     """Compile decks (default: every deck in decks/) into OUT/<deck>/index.html."""
@@ -66,3 +68,12 @@ def setup() -> None:
     from .assets import install_assets
 
     click.echo(f"installed: {install_assets()}")
+
+
+@main.command()
+@click.option("--browser-path", type=click.Path(path_type=Path), help="A Chromium or Chrome executable.")
+def browser(browser_path: Path | None) -> None:
+    """Print the Chromium that screenshots will use (exit 1, saying how to install one, if none)."""
+    from .browser import find_browser
+
+    click.echo(str(find_browser(browser_path)))

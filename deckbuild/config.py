@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .errors import DeckError
 from .source import Source
@@ -144,8 +145,25 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 
 # reveal-md options that make sense only to reveal-md's own server; accepted so its decks build.
 _IGNORED = frozenset(
-    "scripts preprocessor template listingTemplate assetsDir absoluteUrl featuredSlide static "
-    "staticDirs port host watch print printSize glob disableAutoOpen mermaid".split()
+    [
+        "scripts",
+        "preprocessor",
+        "template",
+        "listingTemplate",
+        "assetsDir",
+        "absoluteUrl",
+        "featuredSlide",
+        "static",
+        "staticDirs",
+        "port",
+        "host",
+        "watch",
+        "print",
+        "printSize",
+        "glob",
+        "disableAutoOpen",
+        "mermaid",
+    ]
 )
 
 

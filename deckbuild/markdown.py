@@ -37,6 +37,12 @@ class _SlideRenderer(mistune.HTMLRenderer):
         self.incremental = incremental
         self.urls: list[str] = []
 
+    def __call__(self, tokens: Any, state: BlockState) -> str:
+        # mistune parses inline text lazily; materialise the whole tree before moving attributes.
+        tree = list(tokens)
+        _apply_element_comments(tree, None)
+        return self.render_tokens(tree, state)
+
     def render_token(self, token: dict[str, Any], state: BlockState) -> str:
         html = super().render_token(token, state)
         extra = token.get("html_attrs")
@@ -103,7 +109,7 @@ def _previous_element(kept: list[dict[str, Any]], block: bool) -> dict[str, Any]
         if token["type"] in ("blank_line", "softbreak"):
             continue
         if block or token["type"] in _INLINE_ELEMENTS:
-            return token
+            return token  # type: ignore[no-any-return]
         return None
     return None
 
@@ -114,14 +120,19 @@ def _strip_trailing_space(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return tokens
 
 
-_PARSER = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough", "mark", "task_lists"])
+def _markdown(incremental: bool) -> tuple[mistune.Markdown, _SlideRenderer]:
+    renderer = _SlideRenderer(incremental)
+    md = mistune.create_markdown(renderer=renderer, plugins=["table", "strikethrough", "mark", "task_lists"])
+    return md, renderer
+
+
+_MARKDOWN = {flag: _markdown(flag) for flag in (False, True)}
 
 
 def render_markdown(text: str, *, incremental: bool = False) -> Rendered:
     """Render one slide's Markdown to HTML."""
-    tokens, state = _PARSER.parse(text)
-    assert isinstance(tokens, list)
-    _apply_element_comments(tokens, None)
-    renderer = _SlideRenderer(incremental)
-    html = renderer(tokens, state)
+    md, renderer = _MARKDOWN[incremental]
+    renderer.urls = []
+    html, _state = md.parse(text)
+    assert isinstance(html, str)
     return Rendered(html, tuple(renderer.urls))

@@ -19,6 +19,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .config import DeckMeta
 from .errors import DeckError
@@ -68,7 +69,10 @@ def split_deck(source: Source, meta: DeckMeta, slug: str) -> Deck:
         stacks.insert(0, Stack((_title_slide(source.path, meta),)))
     if not stacks:
         raise DeckError(
-            "the deck has no slides", path=source.path, line=source.body_start, hint="write some Markdown after the front matter"
+            "the deck has no slides",
+            path=source.path,
+            line=source.body_start,
+            hint="write some Markdown after the front matter",
         )
     return Deck(source.path, slug, meta, tuple(stacks), mode)
 
@@ -132,7 +136,7 @@ def _split_regex(lines: list[_Line], fenced: set[int], meta: DeckMeta) -> list[l
     pos = 0
 
     def add_text(begin: int, end: int) -> None:
-        for ln, start in zip(lines, starts):
+        for ln, start in zip(lines, starts, strict=True):
             piece_start, piece_end = max(begin, start), min(end, start + len(ln.text))
             if piece_start < piece_end or (ln.text == "" and begin <= start < end):
                 stacks[-1][-1].append(_Line(ln.number, text[piece_start:piece_end]))
@@ -318,7 +322,7 @@ _BYLINE = re.compile(r'^["“](?P<title>.+?)["”]\s*[-–—]\s*(?P<author>.+)$
 
 def _meta_from_preamble(meta: DeckMeta, preamble: list[_Node]) -> DeckMeta:
     """Fill title, author and url from an outline's leading lines where front matter did not."""
-    changes: dict[str, str] = {}
+    changes: dict[str, Any] = {}
     extra: list[str] = []
     for node in preamble:
         byline = _BYLINE.match(node.text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -25,7 +25,9 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
 )
-_ATTR_URL = re.compile(r"""\b(?:data-background-image|data-background|data-background-video|data-background-iframe)\s*=\s*["']([^"']+)["']""")
+_ATTR_URL = re.compile(
+    r"""\b(?:data-background-image|data-background|data-background-video|data-background-iframe)\s*=\s*["']([^"']+)["']"""
+)
 
 
 @dataclass(frozen=True)

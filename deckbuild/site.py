@@ -34,7 +34,9 @@ def write_site(out: Path, decks: list[DeckOutput], assets: Assets, themes_dirs: 
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".deckbuild-", dir=out))
     except OSError as exc:
-        raise DeckError(f"cannot write the output folder: {exc.strerror}", path=out, hint="choose another with -o") from None
+        raise DeckError(
+            f"cannot write the output folder: {exc.strerror}", path=out, hint="choose another with -o"
+        ) from None
     try:
         _stage_shared(staging / SHARED, assets, themes_dirs)
         _swap_in(staging / SHARED, out / SHARED, staging)
@@ -50,7 +52,9 @@ def write_site(out: Path, decks: list[DeckOutput], assets: Assets, themes_dirs: 
             changed.append(_swap_in(folder, out / deck.slug, staging))
         return changed
     except OSError as exc:
-        raise DeckError(f"cannot write the output folder: {exc.strerror}", path=out, hint="check its permissions and free space") from None
+        raise DeckError(
+            f"cannot write the output folder: {exc.strerror}", path=out, hint="check its permissions and free space"
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

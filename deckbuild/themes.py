@@ -54,9 +54,7 @@ def resolve_theme(name: str, assets: Assets, deck_path: Path, line: int | None) 
             f"unknown theme '{name}'", path=deck_path, line=line, hint="known themes: " + ", ".join(sorted(themes))
         )
     if not theme.css.is_file():
-        raise DeckError(
-            f"theme '{name}' has no theme.css", path=theme.folder or deck_path, hint=f"add {theme.css}"
-        )
+        raise DeckError(f"theme '{name}' has no theme.css", path=theme.folder or deck_path, hint=f"add {theme.css}")
     return theme
 
 
@@ -69,6 +67,7 @@ def resolve_highlight(name: str, assets: Assets, deck_path: Path, line: int | No
             f"unknown code highlighting style '{name}'",
             path=deck_path,
             line=line,
-            hint="for example " + ", ".join(k for k in known if k in ("github", "monokai", "zenburn", "atom-one-dark", "vs")),
+            hint="for example "
+            + ", ".join(k for k in known if k in ("github", "monokai", "zenburn", "atom-one-dark", "vs")),
         )
     return css

@@ -1,0 +1,49 @@
+# The front door: `make` sets everything up and builds decks/; `make test` runs the tests.
+PY := .venv/bin/python
+DECKBUILD := .venv/bin/deckbuild
+
+.PHONY: all setup venv npm browser build test lint golden clean
+
+all: setup build
+
+setup: venv npm browser
+
+venv: .venv/.installed
+.venv/.installed: pyproject.toml
+	python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+npm: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# A Chromium for screenshots and browser tests: Playwright's own or the system's.
+browser: venv
+	@if $(DECKBUILD) browser >/dev/null 2>&1; then \
+		echo "browser: $$($(DECKBUILD) browser)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && \
+		echo "browser: $$($(DECKBUILD) browser)"; \
+	else \
+		echo "No Chromium found. Run: $(PY) -m playwright install chromium  (or: sudo apt-get install chromium)"; \
+		exit 1; \
+	fi
+
+build: venv npm
+	$(DECKBUILD) build
+
+test: venv npm
+	$(PY) -m pytest -q
+
+lint: venv
+	$(PY) -m ruff check deckbuild tests
+	$(PY) -m ruff format --check deckbuild tests
+	$(PY) -m mypy
+
+golden: venv npm
+	$(PY) -m tests.golden
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

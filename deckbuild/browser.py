@@ -1,0 +1,86 @@
+"""The only importer of Playwright: find a Chromium and launch it once per run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import DeckError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
+
+# Flags for a quiet, reproducible headless Chromium: no traffic of its own to the network.
+FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+    "--font-render-hinting=none",
+    "--hide-scrollbars",
+)
+# Real binaries first: Debian's /usr/bin/chromium is a wrapper script that adds flags of its own.
+_SYSTEM = (
+    "/usr/lib/chromium/chromium",
+    "/usr/lib/chromium-browser/chromium-browser",
+    "chromium",
+    "chromium-browser",
+    "google-chrome-stable",
+    "google-chrome",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+)
+INSTALL_HINT = (
+    "install one with 'python -m playwright install chromium', or on Debian/Ubuntu 'sudo apt-get install "
+    "chromium', or name one with --browser-path or the DECKBUILD_BROWSER variable"
+)
+
+
+def find_browser(explicit: Path | None = None, playwright: Playwright | None = None) -> Path:
+    """The Chromium executable to drive: the one named, Playwright's own, or the system's."""
+    named = explicit or (Path(os.environ["DECKBUILD_BROWSER"]) if os.environ.get("DECKBUILD_BROWSER") else None)
+    if named is not None:
+        if not named.is_file():
+            raise DeckError(f"no browser at {named}", hint=INSTALL_HINT)
+        return named
+    if playwright is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as started:
+            return find_browser(None, started)
+    own = Path(playwright.chromium.executable_path)
+    if own.is_file():
+        return own
+    for candidate in _SYSTEM:
+        found = shutil.which(candidate) if "/" not in candidate else (candidate if Path(candidate).is_file() else None)
+        if found:
+            return Path(found)
+    raise DeckError("no Chromium found", hint=INSTALL_HINT)
+
+
+@contextmanager
+def open_browser(explicit: Path | None = None) -> Iterator[Browser]:
+    """Find and launch a Chromium headless, and close it whatever happens."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    args = list(FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox on
+    with sync_playwright() as playwright:
+        executable = find_browser(explicit, playwright)
+        try:
+            browser = playwright.chromium.launch(executable_path=str(executable), args=args, headless=True)
+        except PlaywrightError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
+            raise DeckError(f"the browser would not start: {first}", path=executable, hint=INSTALL_HINT) from None
+        try:
+            yield browser
+        finally:
+            with suppress(PlaywrightError):
+                browser.close()
