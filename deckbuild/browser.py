@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DeckError
 
 if TYPE_CHECKING:
+    from playwright.async_api import Browser as AsyncBrowser
+    from playwright.async_api import Playwright as AsyncPlaywright
     from playwright.sync_api import Browser, Playwright
 
 # Flags for a quiet, reproducible headless Chromium: no traffic of its own to the network.
@@ -41,7 +43,7 @@ INSTALL_HINT = (
 )
 
 
-def find_browser(explicit: Path | None = None, playwright: Playwright | None = None) -> Path:
+def find_browser(explicit: Path | None = None, playwright: Playwright | AsyncPlaywright | None = None) -> Path:
     """The Chromium executable to drive: the one named, Playwright's own, or the system's."""
     named = explicit or (Path(os.environ["DECKBUILD_BROWSER"]) if os.environ.get("DECKBUILD_BROWSER") else None)
     if named is not None:
@@ -63,24 +65,54 @@ def find_browser(explicit: Path | None = None, playwright: Playwright | None = N
     raise DeckError("no Chromium found", hint=INSTALL_HINT)
 
 
+def launch_args() -> list[str]:
+    """Chromium's command-line flags for this machine."""
+    args = list(FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox on
+    return args
+
+
+def _launch_error(exc: Exception, executable: Path) -> DeckError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
+    return DeckError(f"the browser would not start: {first}", path=executable, hint=INSTALL_HINT)
+
+
 @contextmanager
 def open_browser(explicit: Path | None = None) -> Iterator[Browser]:
     """Find and launch a Chromium headless, and close it whatever happens."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    args = list(FLAGS)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox on
     with sync_playwright() as playwright:
         executable = find_browser(explicit, playwright)
         try:
-            browser = playwright.chromium.launch(executable_path=str(executable), args=args, headless=True)
+            browser = playwright.chromium.launch(executable_path=str(executable), args=launch_args(), headless=True)
         except PlaywrightError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
-            raise DeckError(f"the browser would not start: {first}", path=executable, hint=INSTALL_HINT) from None
+            raise _launch_error(exc, executable) from None
         try:
             yield browser
         finally:
             with suppress(PlaywrightError):
                 browser.close()
+
+
+@asynccontextmanager
+async def open_browser_async(explicit: Path | None = None, timeout: float = 30.0) -> AsyncIterator[AsyncBrowser]:
+    """The asyncio twin of :func:`open_browser`, for driving several pages at once."""
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        executable = find_browser(explicit, playwright)
+        try:
+            browser = await playwright.chromium.launch(
+                executable_path=str(executable), args=launch_args(), headless=True, timeout=timeout * 1000
+            )
+        except PlaywrightError as exc:
+            raise _launch_error(exc, executable) from None
+        try:
+            yield browser
+        finally:
+            with suppress(PlaywrightError):
+                await browser.close()

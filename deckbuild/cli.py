@@ -77,3 +77,76 @@ def browser(browser_path: Path | None) -> None:
     from .browser import find_browser
 
     click.echo(str(find_browser(browser_path)))
+
+
+@main.command()
+@click.argument("decks", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="PNG folder [default: front matter's, else shots/].")
+@click.option("--slides", help="Which slides: all (default), or e.g. 0,5,4/2,7-9,3/*  (reveal.js indices).")
+@click.option("--size", "sizes", multiple=True, help="Image size WxH, repeatable [default: the slide's size].")
+@click.option("--scale", type=float, help="Device pixel ratio of the capture [default: 1].")
+@click.option("--fragments", type=click.Choice(["final", "initial"]), help="Show all fragments, or none [final].")
+@click.option(
+    "--fit", type=click.Choice(["pad", "crop"]), help="Other aspect ratio: pad with the background, or crop [pad]."
+)
+@click.option("--name", help="File name pattern [default: {slug}{_index}_{width}x{height}.png].")
+@click.option("--site", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Built site.")
+@click.option("-j", "--jobs", type=int, default=1, show_default=True, help="Pages rendering at once.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any image is missing, stale or extra.")
+@click.option("--strict", is_flag=True, help="Console errors and failed requests are errors, not warnings.")
+@click.option("--force", is_flag=True, help="Render every image again (e.g. after a browser upgrade).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a slide may take.")
+@click.option(
+    "--browser-path",
+    "--chrome-path",
+    "--executable-path",
+    "browser_path",
+    type=click.Path(path_type=Path),
+    help="A Chromium or Chrome executable [default: Playwright's, else the system's].",
+)
+def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> None:
+    """Write PNGs of slides for blog posts, re-rendering only what changed."""
+    from .shots import ShotOptions, take_shots
+
+    settings = ShotOptions(sizes=sizes, **options)
+    report = take_shots(list(decks), settings, _progress_bar() if not settings.check else None)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if settings.check:
+        problems = [("missing", report.missing), ("stale", report.stale), ("extra", report.extra)]
+        for label, paths in problems:
+            for path in paths:
+                click.echo(f"{label}: {path}")
+        if any(paths for _, paths in problems):
+            click.echo("screenshots are out of date (run: deckbuild shots)", err=True)
+            sys.exit(1)
+        click.echo(f"up to date: {len(report.unchanged)} images")
+        return
+    for path in report.written:
+        click.echo(f"wrote: {path}")
+    for path in report.removed:
+        click.echo(f"removed: {path}")
+    click.echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
+
+
+def _progress_bar() -> Any:
+    """A rich progress bar on a terminal; nothing in CI or a pipe (the summary lines say it all)."""
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = None
+
+    def update(done: int, total: int, label: str) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task("capturing", total=total)
+        bar.update(task, completed=done, description=label)
+        if done >= total:
+            bar.stop()
+
+    return update

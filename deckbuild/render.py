@@ -31,11 +31,26 @@ _ATTR_URL = re.compile(
 
 
 @dataclass(frozen=True)
+class SlidePage:
+    """One slide as rendered: its place (reveal.js's h/v indices), its HTML and the files it uses."""
+
+    h: int
+    v: int
+    html: str
+    files: tuple[PurePosixPath, ...]
+
+
+@dataclass(frozen=True)
 class Page:
-    """A deck's HTML and the deck-relative local files it needs beside it."""
+    """A deck's HTML and the deck-relative local files it needs beside it.
+
+    ``frame`` is the page with no slides in it: what every slide's pixels depend on besides its own HTML.
+    """
 
     html: str
     files: tuple[PurePosixPath, ...]
+    slides: tuple[SlidePage, ...] = ()
+    frame: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,18 +61,22 @@ class Look:
     highlight: str
 
 
-def _slide_html(slide: Slide, deck: Deck, urls: list[tuple[str, Slide]]) -> dict[str, Any]:
+def _slide_html(slide: Slide, deck: Deck) -> tuple[dict[str, Any], list[PurePosixPath]]:
+    """A slide's template values, and the local files it refers to (checked to exist)."""
+    urls = list(_ATTR_URL.findall(slide.attrs))
+
     def render(blocks: tuple[Block, ...]) -> str:
         parts = []
         for block in blocks:
             incremental = deck.meta.incremental if block.incremental is None else block.incremental
             rendered = render_markdown(block.text, incremental=incremental)
-            urls.extend((url, slide) for url in rendered.urls)
+            urls.extend(rendered.urls)
             parts.append(rendered.html)
         return "".join(parts)
 
-    urls.extend((url, slide) for url in _ATTR_URL.findall(slide.attrs))
-    return {"kind": slide.kind, "attrs": slide.attrs, "html": render(slide.blocks), "notes": render(slide.notes)}
+    values = {"kind": slide.kind, "attrs": slide.attrs, "html": render(slide.blocks), "notes": render(slide.notes)}
+    files = [f for f in (_local_file(url, slide, deck) for url in urls) if f is not None]
+    return values, files
 
 
 def reveal_config(deck: Deck) -> dict[str, Any]:
@@ -72,28 +91,41 @@ def reveal_config(deck: Deck) -> dict[str, Any]:
 
 def render_deck(deck: Deck, look: Look) -> Page:
     """Render ``deck`` to a standalone reveal.js page that links only to relative paths."""
-    urls: list[tuple[str, Slide]] = []
-    stacks = [[_slide_html(slide, deck, urls) for slide in stack.slides] for stack in deck.stacks]
+    stacks: list[list[dict[str, Any]]] = []
+    slides: list[SlidePage] = []
+    files: list[PurePosixPath] = []
+    for h, stack in enumerate(deck.stacks):
+        stacks.append([])
+        for v, slide in enumerate(stack.slides):
+            values, used = _slide_html(slide, deck)
+            stacks[-1].append(values)
+            slides.append(SlidePage(h, v, json.dumps(values, sort_keys=True), tuple(used)))
+            files.extend(used)
+    css = list(deck.meta.css)
+    for href in css:
+        sheet = _local_file(href, None, deck)
+        if sheet is not None:
+            files.append(sheet)
+            files.extend(_css_files(sheet, deck))
     theme_href = (
         f"../{SHARED}/reveal.js/theme/{look.theme.name}.css"
         if look.theme.folder is None
         else f"../{SHARED}/themes/{look.theme.name}/theme.css"
     )
-    css = list(deck.meta.css)
-    files = [_local_file(url, slide, deck) for url, slide in urls]
-    files += [_local_file(href, None, deck) for href in css]
-    html = _ENV.get_template("deck.html.j2").render(
-        deck=deck,
-        meta=deck.meta,
-        stacks=stacks,
-        shared=f"../{SHARED}",
-        theme_href=theme_href,
-        highlight=look.highlight,
-        css=css,
-        config=json.dumps(reveal_config(deck), sort_keys=True, ensure_ascii=False).replace("</", "<\\/"),
-        generator=f"deckbuild {__version__}",
-    )
-    return Page(html, tuple(dict.fromkeys(f for f in files if f is not None)))
+    template = _ENV.get_template("deck.html.j2")
+    values = {
+        "deck": deck,
+        "meta": deck.meta,
+        "shared": f"../{SHARED}",
+        "theme_href": theme_href,
+        "highlight": look.highlight,
+        "css": css,
+        "config": json.dumps(reveal_config(deck), sort_keys=True, ensure_ascii=False).replace("</", "<\\/"),
+        "generator": f"deckbuild {__version__}",
+    }
+    html = template.render(stacks=stacks, **values)
+    frame = template.render(stacks=[], **values)
+    return Page(html, tuple(dict.fromkeys(files)), tuple(slides), frame)
 
 
 def _local_file(url: str, slide: Slide | None, deck: Deck) -> PurePosixPath | None:
@@ -115,6 +147,24 @@ def _local_file(url: str, slide: Slide | None, deck: Deck) -> PurePosixPath | No
     if not target.is_file():
         raise DeckError(f"missing file '{url}'", path=deck.path, line=line, hint=f"no file at {target}")
     return PurePosixPath(target.relative_to(base).as_posix())
+
+
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
+
+
+def _css_files(sheet: PurePosixPath, deck: Deck) -> list[PurePosixPath]:
+    """Local files (fonts, images) that a deck's own style sheet refers to, relative to the deck."""
+    base = deck.path.resolve().parent
+    text = (base / sheet).read_text(encoding="utf-8", errors="replace")
+    found = []
+    for url in _CSS_URL.findall(text):
+        if urlsplit(url).scheme or url.startswith(("/", "#")):
+            continue
+        relative = (sheet.parent / unquote(urlsplit(url).path)).as_posix()
+        target = _local_file(relative, None, deck)
+        if target is not None:
+            found.append(target)
+    return found
 
 
 def _line_of(url: str, slide: Slide | None, deck: Deck) -> int | None:

@@ -1,0 +1,174 @@
+"""Drive reveal.js in one Chromium: navigate to each slide, wait for what it needs, screenshot it.
+
+Pages are reused across slides (navigation by reveal.js's API, no reloads); ``jobs`` pages per deck
+work through the slides together.  Nothing here writes files: each capture is handed to ``deliver``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .browser import open_browser_async
+from .errors import DeckError
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Page
+
+
+@dataclass(frozen=True)
+class DeckJob:
+    """One built deck and the slides (h, v) to capture from it."""
+
+    slug: str
+    url: str
+    width: int
+    height: int
+    scale: float
+    fragments: str
+    slides: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class Capture:
+    """A slide's screenshot and what went wrong in the page while it rendered."""
+
+    slug: str
+    h: int
+    v: int
+    png: bytes
+    problems: list[str] = field(default_factory=list)
+
+
+_NO_MOTION = """
+*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }
+.reveal .controls, .reveal .progress, .reveal .slide-number { display: none !important; }
+"""
+
+_PREPARE = """async () => {
+  Reveal.configure({transition: 'none', backgroundTransition: 'none', controls: false, progress: false,
+                    slideNumber: false, margin: 0, minScale: 1, maxScale: 1, autoSlide: 0, hash: false,
+                    fragmentInURL: false, history: false});
+  Reveal.layout();
+  await Promise.all([...document.fonts].map(face => face.load().catch(() => null)));
+  await document.fonts.ready;
+}"""
+
+# Navigate, then wait for fonts, the slide's images and its background; report each stage.
+_SHOW = """async ([h, v, fragments]) => {
+  window.__deckbuildStage = 'navigation';
+  Reveal.slide(h, v);
+  const at = Reveal.getIndices();
+  if (at.h !== h || (at.v || 0) !== v) return 'missing';
+  if (fragments === 'final') { while (Reveal.nextFragment()) {} } else { Reveal.slide(h, v, -1); }
+  window.__deckbuildStage = 'fonts';
+  await document.fonts.ready;
+  window.__deckbuildStage = 'images';
+  const slide = Reveal.getCurrentSlide();
+  const images = [...slide.querySelectorAll('img')];
+  images.forEach(img => { img.loading = 'eager'; });
+  await Promise.all(images.map(img => img.decode().catch(() => null)));
+  const background = Reveal.getSlideBackground(h, v);
+  const content = background && background.querySelector('.slide-background-content');
+  const match = content && getComputedStyle(content).backgroundImage.match(/url\\("?(.*?)"?\\)/);
+  if (match) { const probe = new Image(); probe.src = match[1]; await probe.decode().catch(() => null); }
+  window.__deckbuildStage = 'paint';
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return 'ok';
+}"""
+
+
+def capture_decks(
+    jobs: list[DeckJob],
+    deliver: Callable[[Capture], None],
+    *,
+    pages: int = 1,
+    browser_path: Path | None = None,
+    timeout: float = 30.0,
+) -> None:
+    """Capture every slide of every job in one browser; call ``deliver`` with each capture."""
+    asyncio.run(_capture_all(jobs, deliver, pages, browser_path, timeout))
+
+
+async def _capture_all(
+    jobs: list[DeckJob], deliver: Callable[[Capture], None], pages: int, browser_path: Path | None, timeout: float
+) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    async with open_browser_async(browser_path, timeout) as browser:
+        for job in jobs:
+            try:
+                await _capture_deck(browser, job, deliver, pages, timeout)
+            except PlaywrightError as exc:
+                message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
+                raise DeckError(
+                    f"the browser failed while capturing {job.slug}: {message}",
+                    hint="run again; if it repeats, try --jobs 1 or another browser with --browser-path",
+                ) from None
+
+
+async def _capture_deck(
+    browser: Browser, job: DeckJob, deliver: Callable[[Capture], None], pages: int, timeout: float
+) -> None:
+    context = await browser.new_context(
+        viewport={"width": job.width, "height": job.height}, device_scale_factor=job.scale
+    )
+    context.set_default_timeout(timeout * 1000)
+    try:
+        queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+        for slide in job.slides:
+            queue.put_nowait(slide)
+        count = max(1, min(pages, len(job.slides)))
+        await asyncio.gather(*(_worker(context, job, queue, deliver, timeout) for _ in range(count)))
+    finally:
+        await context.close()
+
+
+async def _worker(
+    context: Any,
+    job: DeckJob,
+    queue: asyncio.Queue[tuple[int, int]],
+    deliver: Callable[[Capture], None],
+    timeout: float,
+) -> None:
+    page: Page = await context.new_page()
+    problems: list[str] = []
+    crashed: list[bool] = []
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
+    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
+    page.on("crash", lambda _page: crashed.append(True))
+    await page.goto(job.url)
+    await page.add_style_tag(content=_NO_MOTION)
+    await page.wait_for_function("window.Reveal && Reveal.isReady()")
+    await page.evaluate(_PREPARE)
+    while not queue.empty():
+        h, v = queue.get_nowait()
+        try:
+            state = await asyncio.wait_for(page.evaluate(_SHOW, [h, v, job.fragments]), timeout)
+        except TimeoutError:
+            stage = await _stage(page)
+            raise DeckError(
+                f"slide #/{h}/{v} of {job.slug} did not finish rendering in {timeout:g} s (waiting for {stage})",
+                hint="check the slide's images and fonts, or raise --timeout",
+            ) from None
+        if crashed:
+            raise DeckError(f"the browser crashed while capturing {job.slug} #/{h}/{v}", hint="run again")
+        if state == "missing":
+            raise DeckError(f"{job.slug} has no slide #/{h}/{v}", hint="see the deck's slide numbers in its URL")
+        png = await page.screenshot(type="png", animations="disabled", caret="hide")
+        capture = Capture(job.slug, h, v, png, problems[:])
+        problems.clear()
+        deliver(capture)
+    await page.close()
+
+
+async def _stage(page: Page) -> str:
+    try:
+        return str(await asyncio.wait_for(page.evaluate("window.__deckbuildStage || 'reveal.js'"), 2))
+    except Exception:  # the page itself is stuck: say what we know
+        return "the page to respond"

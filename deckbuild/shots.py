@@ -1,0 +1,347 @@
+"""``deckbuild shots``: decide which slide images are stale, capture only those, keep a manifest.
+
+Each image has a key: a hash of everything its pixels depend on (the page frame, the slide's HTML,
+the files it uses, theme and code style, size, scale, fragment mode, fit, reveal.js and deckbuild
+versions).  The manifest in the output folder maps each image to its key and its bytes' hash, so a
+run with nothing changed reads a few files, starts no browser and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .assets import Assets, find_assets
+from .build import build, find_decks, load_deck
+from .config import FIT_MODES, FRAGMENT_MODES, parse_size
+from .errors import DeckError
+from .model import Deck
+from .render import Look, Page, render_deck, reveal_config
+
+MANIFEST = ".deckbuild-shots.json"
+DEFAULT_NAME = "{slug}{_index}_{width}x{height}.png"
+_RENDERER = 1  # bump when capture code changes what pixels come out
+
+
+@dataclass(frozen=True)
+class ShotOptions:
+    """Command-line choices; None means the deck's front matter (``shots:``) or the default."""
+
+    out: Path | None = None
+    slides: str | None = None
+    sizes: tuple[str, ...] = ()
+    scale: float | None = None
+    fragments: str | None = None
+    fit: str | None = None
+    name: str | None = None
+    site: Path = Path("site")
+    jobs: int = 1
+    strict: bool = False
+    force: bool = False
+    check: bool = False
+    browser_path: Path | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """One image to have on disk."""
+
+    path: Path
+    slug: str
+    h: int
+    v: int
+    size: tuple[int, int]
+    fit: str
+    key: str
+
+
+@dataclass
+class Report:
+    """What a run did (or, with --check, would have to do)."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+    stale: list[Path] = field(default_factory=list)
+    extra: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_slides(spec: str, deck: Deck, line: int | None = None) -> list[tuple[int, int]]:
+    """Slides named by ``spec`` (``all``, or e.g. ``0,5,4/2,7-9,3/*``) as reveal.js (h, v) indices."""
+    shape = [len(stack.slides) for stack in deck.stacks]
+    if spec.strip() in ("", "all", "*"):
+        return [(h, v) for h, count in enumerate(shape) for v in range(count)]
+    chosen: list[tuple[int, int]] = []
+    for part in (p.strip() for p in spec.split(",")):
+        match = re.fullmatch(r"(\d+)(?:-(\d+)|/(\d+|\*))?", part)
+        if not match:
+            raise DeckError(
+                f"'{part}' is not a slide number", path=deck.path, line=line, hint="write e.g. 0,5,4/2,7-9 or 3/*"
+            )
+        first, last = int(match[1]), int(match[2] or match[1])
+        for h in range(first, last + 1):
+            if h >= len(shape):
+                raise DeckError(
+                    f"slide {h} does not exist",
+                    path=deck.path,
+                    line=line,
+                    hint=f"the deck has slides 0 to {len(shape) - 1}",
+                )
+            if match[3] == "*":
+                chosen.extend((h, v) for v in range(shape[h]))
+            elif match[3] is not None:
+                v = int(match[3])
+                if v >= shape[h]:
+                    raise DeckError(
+                        f"slide {h}/{v} does not exist",
+                        path=deck.path,
+                        line=line,
+                        hint=f"slide {h} has {shape[h]} vertical slides (0 to {shape[h] - 1})",
+                    )
+                chosen.append((h, v))
+            else:
+                chosen.append((h, 0))
+    return list(dict.fromkeys(chosen))
+
+
+def image_name(pattern: str, slug: str, h: int, v: int, size: tuple[int, int]) -> str:
+    """The file name for slide (h, v) at ``size``; the default follows reveal.js's URL (#/5, #/4/2)."""
+    index = "" if (h, v) == (0, 0) else (f"{h}-{v}" if v else str(h))
+    try:
+        return pattern.format(
+            slug=slug, h=h, v=v, index=index, _index=f"_{index}" if index else "", width=size[0], height=size[1]
+        )
+    except (KeyError, IndexError, ValueError) as exc:
+        raise DeckError(
+            f"bad --name pattern '{pattern}' ({exc})", hint="fields: {slug} {h} {v} {index} {_index} {width} {height}"
+        ) from None
+
+
+def _hash_files(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _theme_files(look: Look, assets: Assets) -> list[Path]:
+    files = [assets.highlight_styles / f"{look.highlight}.css"]
+    if look.theme.folder is None:
+        files.append(look.theme.css)
+    else:
+        files.extend(sorted(p for p in look.theme.folder.rglob("*") if p.is_file()))
+    return files
+
+
+@dataclass(frozen=True)
+class _DeckPlan:
+    deck: Deck
+    page: Page
+    out: Path
+    pattern: str
+    scale: float
+    fragments: str
+    targets: tuple[Target, ...]
+
+
+def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets: Assets) -> _DeckPlan:
+    settings = deck.meta.shots
+    line = deck.meta.line_of("shots")
+    config = reveal_config(deck)
+    slide_size = (int(config["width"]), int(config["height"]))
+    try:
+        sizes = [parse_size(s) for s in options.sizes] or list(settings.sizes) or [slide_size]
+    except ValueError as exc:
+        raise DeckError(f"bad --size: {exc}", hint="write e.g. --size 600x390") from None
+    scale = options.scale or settings.scale or 1.0
+    fragments = options.fragments or settings.fragments or "final"
+    fit = options.fit or settings.fit or "pad"
+    pattern = options.name or settings.name or DEFAULT_NAME
+    if options.out is not None:
+        out = options.out
+    elif settings.out:
+        out = deck.path.parent / settings.out
+    else:
+        out = Path("shots")
+    slide_line = None if options.slides is not None else line
+    chosen = parse_slides(
+        options.slides if options.slides is not None else (settings.slides or "all"), deck, slide_line
+    )
+    deck_dir = deck.path.resolve().parent
+    common = hashlib.sha256(
+        json.dumps(
+            [
+                page.frame,
+                _hash_files(_theme_files(look, assets)),
+                _hash_files([deck_dir / f for f in page.files if f.suffix == ".css"]),
+                assets.reveal_version,
+                __version__,
+                _RENDERER,
+                scale,
+                fragments,
+            ],
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    by_index = {(s.h, s.v): s for s in page.slides}
+    targets = []
+    for h, v in chosen:
+        slide = by_index[(h, v)]
+        slide_key = hashlib.sha256(
+            (common + slide.html + _hash_files([deck_dir / f for f in slide.files])).encode()
+        ).hexdigest()
+        for size in sizes:
+            key = hashlib.sha256(f"{slide_key}|{size}|{fit}|{slide_size}".encode()).hexdigest()
+            name = image_name(pattern, deck.slug, h, v, size)
+            targets.append(Target(out / name, deck.slug, h, v, size, fit, key))
+    return _DeckPlan(deck, page, out, pattern, scale, fragments, tuple(targets))
+
+
+def read_manifest(out: Path) -> dict[str, dict[str, str]]:
+    """The manifest of ``out``: image file name -> {deck, key, sha256}; empty if there is none."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        images = data["images"]
+        return {str(k): dict(v) for k, v in images.items()} if isinstance(images, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _write_manifest(out: Path, entries: dict[str, dict[str, str]]) -> None:
+    from .images import write_atomic
+
+    data = json.dumps({"version": 1, "images": dict(sorted(entries.items()))}, indent=1, sort_keys=True) + "\n"
+    path = out / MANIFEST
+    if not path.is_file() or path.read_text(encoding="utf-8") != data:
+        write_atomic(path, data.encode())
+
+
+def _is_fresh(target: Target, entry: dict[str, str] | None) -> bool:
+    if entry is None or entry.get("key") != target.key or not target.path.is_file():
+        return False
+    return hashlib.sha256(target.path.read_bytes()).hexdigest() == entry.get("sha256")
+
+
+def take_shots(
+    paths: list[Path], options: ShotOptions, progress: Callable[[int, int, str], None] | None = None
+) -> Report:
+    """Bring the slide images of the decks at ``paths`` (default: ``decks/``) up to date."""
+    if not 1 <= options.jobs <= 16:
+        raise DeckError(f"--jobs must be from 1 to 16, not {options.jobs}")
+    if options.fragments is not None and options.fragments not in FRAGMENT_MODES:
+        raise DeckError(f"--fragments must be one of {', '.join(FRAGMENT_MODES)}")
+    if options.fit is not None and options.fit not in FIT_MODES:
+        raise DeckError(f"--fit must be one of {', '.join(FIT_MODES)}")
+    assets = find_assets()
+    deck_paths = find_decks(paths)
+    plans = []
+    for path in deck_paths:
+        deck, look = load_deck(path, assets=assets)
+        plans.append(_plan_deck(deck, look, render_deck(deck, look), options, assets))
+    report = Report()
+    manifests: dict[Path, dict[str, dict[str, str]]] = {}
+    todo: list[tuple[_DeckPlan, list[Target]]] = []
+    for plan in plans:
+        manifest = manifests.setdefault(plan.out, read_manifest(plan.out))
+        stale = []
+        for target in plan.targets:
+            entry = manifest.get(target.path.name)
+            if not options.force and _is_fresh(target, entry):
+                report.unchanged.append(target.path)
+            else:
+                stale.append(target)
+                (report.stale if target.path.exists() else report.missing).append(target.path)
+        if stale:
+            todo.append((plan, stale))
+    wanted = {t.path for plan in plans for t in plan.targets}
+    slugs = {plan.deck.slug for plan in plans}
+    for out, manifest in manifests.items():
+        for name, entry in manifest.items():
+            if entry.get("deck") in slugs and out / name not in wanted:
+                report.extra.append(out / name)
+    if options.check:
+        return report
+    if todo:
+        _render(todo, options, manifests, report, progress)
+    for path in report.extra:
+        path.unlink(missing_ok=True)
+        manifests[path.parent].pop(path.name, None)
+        report.removed.append(path)
+    for out, manifest in manifests.items():
+        if manifest or (out / MANIFEST).exists():
+            _write_manifest(out, manifest)
+    if options.strict and report.warnings:
+        raise DeckError(
+            f"{len(report.warnings)} problem(s) while rendering slides (see the warnings above)",
+            hint="fix them, or run without --strict",
+        )
+    return report
+
+
+def _render(
+    todo: list[tuple[_DeckPlan, list[Target]]],
+    options: ShotOptions,
+    manifests: dict[Path, dict[str, dict[str, str]]],
+    report: Report,
+    progress: Callable[[int, int, str], None] | None,
+) -> None:
+    from .capture import Capture, DeckJob, capture_decks
+    from .images import decode_capture, encode_png, resize, write_atomic
+
+    built = {b.deck.slug: b for b in build([plan.deck.path for plan, _ in todo], options.site)}
+    jobs = []
+    pending: dict[tuple[str, int, int], list[Target]] = {}
+    plans = {plan.deck.slug: plan for plan, _ in todo}
+    for plan, targets in todo:
+        config = reveal_config(plan.deck)
+        for target in targets:
+            pending.setdefault((target.slug, target.h, target.v), []).append(target)
+        slides = tuple(dict.fromkeys((t.h, t.v) for t in targets))
+        url = (built[plan.deck.slug].folder / "index.html").resolve().as_uri()
+        jobs.append(
+            DeckJob(
+                plan.deck.slug, url, int(config["width"]), int(config["height"]), plan.scale, plan.fragments, slides
+            )
+        )
+    total = len(pending)
+    done = 0
+
+    def deliver(capture: Capture) -> None:
+        nonlocal done
+        plan = plans[capture.slug]
+        for problem in capture.problems:
+            report.warnings.append(f"{plan.deck.path}: slide #/{capture.h}/{capture.v}: {problem}")
+        image = decode_capture(capture.png)
+        for target in pending[(capture.slug, capture.h, capture.v)]:
+            data = encode_png(resize(image, target.size, target.fit))
+            current = target.path.read_bytes() if target.path.is_file() else None
+            if current != data:
+                write_atomic(target.path, data)
+                report.written.append(target.path)
+            else:
+                report.unchanged.append(target.path)
+            manifest = manifests[target.path.parent]
+            manifest[target.path.name] = {
+                "deck": target.slug,
+                "key": target.key,
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        done += 1
+        if progress:
+            progress(done, total, f"{capture.slug} #/{capture.h}/{capture.v}")
+
+    try:
+        capture_decks(jobs, deliver, pages=options.jobs, browser_path=options.browser_path, timeout=options.timeout)
+    finally:
+        # Keep what was finished, even when a later slide failed.
+        for out, manifest in manifests.items():
+            if manifest:
+                _write_manifest(out, manifest)
