@@ -2,9 +2,9 @@
 PY := .venv/bin/python
 DECKBUILD := .venv/bin/deckbuild
 
-.PHONY: all setup venv npm browser build test lint golden clean
+.PHONY: all setup venv npm browser build shots test lint golden bench clean
 
-all: setup build
+all: setup build shots
 
 setup: venv npm browser
 
@@ -33,6 +33,12 @@ browser: venv
 
 build: venv npm
 	$(DECKBUILD) build
+
+shots: venv npm browser
+	$(DECKBUILD) shots
+
+bench: venv npm browser
+	$(PY) bench/shots_bench.py
 
 test: venv npm
 	$(PY) -m pytest -q

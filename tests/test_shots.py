@@ -191,3 +191,11 @@ def test_missing_browser_says_how_to_install_one(tmp_path: Path, monkeypatch: py
         "DECKBUILD_BROWSER variable)"
     )
     assert list((tmp_path / "shots").glob("*.png")) == []
+
+
+def test_committed_post_images_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repo's own shots/ match decks/ (what `deckbuild shots --check` does in a user's CI)."""
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["shots", "--check"])
+    assert result.exit_code == 0, f"run `make shots` and commit shots/:\n{result.output}"
+    assert result.output.strip() == "up to date: 6 images"
