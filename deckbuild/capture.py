@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ class Capture:
     h: int
     v: int
     png: bytes
+    size: tuple[int, int]
     problems: list[str] = field(default_factory=list)
 
 
@@ -94,6 +96,24 @@ def capture_decks(
 
 
 async def _capture_all(
+    jobs: list[DeckJob], deliver: Callable[[Capture], None], pages: int, browser_path: Path | None, timeout: float
+) -> None:
+    # Captures are handed to ``deliver`` on one worker thread, so that Pillow's resizing and PNG
+    # encoding of one slide overlaps with the browser rendering the next.
+    loop = asyncio.get_running_loop()
+    pending: list[asyncio.Future[None]] = []
+    with ThreadPoolExecutor(max_workers=1) as executor:
+
+        def hand_over(capture: Capture) -> None:
+            pending.append(loop.run_in_executor(executor, deliver, capture))
+
+        try:
+            await _capture_with(jobs, hand_over, pages, browser_path, timeout)
+        finally:
+            await asyncio.gather(*pending)
+
+
+async def _capture_with(
     jobs: list[DeckJob], deliver: Callable[[Capture], None], pages: int, browser_path: Path | None, timeout: float
 ) -> None:
     from playwright.async_api import Error as PlaywrightError
@@ -161,7 +181,8 @@ async def _worker(
         if state == "missing":
             raise DeckError(f"{job.slug} has no slide #/{h}/{v}", hint="see the deck's slide numbers in its URL")
         png = await page.screenshot(type="png", animations="disabled", caret="hide")
-        capture = Capture(job.slug, h, v, png, problems[:])
+        size = (round(job.width * job.scale), round(job.height * job.scale))
+        capture = Capture(job.slug, h, v, png, size, problems[:])
         problems.clear()
         deliver(capture)
     await page.close()

@@ -319,9 +319,13 @@ def _render(
         plan = plans[capture.slug]
         for problem in capture.problems:
             report.warnings.append(f"{plan.deck.path}: slide #/{capture.h}/{capture.v}: {problem}")
-        image = decode_capture(capture.png)
+        image = None
         for target in pending[(capture.slug, capture.h, capture.v)]:
-            data = encode_png(resize(image, target.size, target.fit))
+            if target.size == capture.size:
+                data = capture.png  # the browser's own PNG: no need to decode and encode it again
+            else:
+                image = image or decode_capture(capture.png)
+                data = encode_png(resize(image, target.size, target.fit))
             current = target.path.read_bytes() if target.path.is_file() else None
             if current != data:
                 write_atomic(target.path, data)
