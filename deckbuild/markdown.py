@@ -17,7 +17,25 @@ from mistune.core import BlockState
 
 _ELEMENT = re.compile(r"^<!--\s*\.element:\s*(.*?)\s*-->$", re.DOTALL)
 _INLINE_ELEMENTS = {"image", "link", "strong", "emphasis", "codespan", "strikethrough", "mark"}
-_SRC = re.compile(r"""\b(?:src|poster|data-src|data-background-image|data-background)\s*=\s*["']([^"']+)["']""", re.I)
+_SRC = re.compile(
+    r"""\b(src|poster|data-src|data-background-image|data-background-video|data-background)\s*=\s*["']([^"']+)["']""",
+    re.I,
+)
+_COLOUR = re.compile(
+    r"^\s*(?:#|rgba?\(|hsla?\(|hwb\(|lab\(|lch\(|oklab\(|oklch\(|color\(|[a-z-]*gradient\(|var\()", re.I
+)
+
+
+def file_references(html: str) -> list[str]:
+    """The URLs in ``html``'s src-like attributes; ``data-background`` only where it is no colour."""
+    found = []
+    for name, value in _SRC.findall(html):
+        if name.lower() == "data-background" and (_COLOUR.match(value) or not ("/" in value or "." in value)):
+            continue  # reveal.js also takes a colour, a gradient or a colour name there
+        found.append(value)
+    return found
+
+
 _CODE_INFO = re.compile(r"^(?P<lang>[^\s\[]*)\s*(?:\[(?P<lines>[^\]]*)\])?")
 
 
@@ -46,11 +64,13 @@ class _SlideRenderer(mistune.HTMLRenderer):
     def render_token(self, token: dict[str, Any], state: BlockState) -> str:
         html = super().render_token(token, state)
         extra = token.get("html_attrs")
-        if token["type"] == "list_item" and self.incremental and "fragment" not in (extra or ""):
-            extra = f'{extra} class="fragment"' if extra else 'class="fragment"'
+        if extra:
+            html = _add_attrs(html, extra)
+        if self.incremental and token["type"] in ("list_item", "task_list_item") and "fragment" not in (extra or ""):
+            html = _add_attrs(html, 'class="fragment"')
         if token["type"] in ("inline_html", "block_html"):
-            self.urls.extend(_SRC.findall(token.get("raw", "")))
-        return _add_attrs(html, extra) if extra else html
+            self.urls.extend(file_references(token.get("raw", "")))
+        return html
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
         self.urls.append(url)

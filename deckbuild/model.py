@@ -31,6 +31,7 @@ class Slide:
     notes: tuple[Block, ...] = ()
     attrs: str = ""
     kind: str = "content"  # "content", "title" (made from front matter) or "section"
+    attrs_line: int | None = None  # where the first ``.slide:`` comment is
 
 
 @dataclass(frozen=True)

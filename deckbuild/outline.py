@@ -27,8 +27,8 @@ from .model import Block, Deck, Slide, Stack
 from .source import Source
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_HSEP = re.compile(r"^---[ \t]*$")
-_VSEP = re.compile(r"^----[ \t]*$")
+_HSEP = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_VSEP = re.compile(r"^----[ \t]*$", re.MULTILINE)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
 _NOTES = re.compile(r"^[ \t]*notes?:", re.IGNORECASE)
 _DIV_OPEN = re.compile(r"^:{3,}[ \t]*\{?[ \t]*\.?(notes|incremental|nonincremental)[ \t]*\}?[ \t]*$")
@@ -58,7 +58,7 @@ def split_deck(source: Source, meta: DeckMeta, slug: str) -> Deck:
     elif any(_HEADING.match(ln.text) for ln in lines if ln.number not in fenced):
         mode, chunks = "headings", _split_headings(lines, fenced)
     else:
-        mode, chunks = "single", [[lines]]
+        mode, chunks = "single", [[lines] if _has_content(lines) else []]
     stacks = []
     for stack in chunks:
         slides = tuple(_make_slide(source.path, chunk, fenced, meta) for chunk in stack)
@@ -120,18 +120,21 @@ def _split_lines(lines: list[_Line], fenced: set[int]) -> list[list[_Chunk]]:
 
 
 def _split_regex(lines: list[_Line], fenced: set[int], meta: DeckMeta) -> list[list[_Chunk]]:
-    """Split with reveal-md's front-matter regexes, applied to the whole text as reveal.js does."""
+    """Split with reveal-md's front-matter regexes, applied to the whole text as reveal.js does.
+
+    A separator the front matter leaves out keeps its default (``---`` or ``----`` lines).  Each
+    regex is run on its own; where matches overlap, the earlier and then the longer one wins.
+    """
     text = "\n".join(ln.text for ln in lines)
-    starts = [0]
-    for ln in lines[:-1]:
-        starts.append(starts[-1] + len(ln.text) + 1)
-    parts = []
-    if meta.separator:
-        parts.append(f"(?P<h>{meta.separator})")
-    if meta.vertical_separator:
-        parts.append(f"(?P<v>{meta.vertical_separator})")
-    # Longer separators first, so that '----' is not read as '---' plus a dash.
-    pattern = re.compile("|".join(sorted(parts, key=len, reverse=True)), re.MULTILINE)
+    starts, offset = [], 0
+    for ln in lines:
+        starts.append(offset)
+        offset += len(ln.text) + 1
+    found = []
+    for kind, regex in (("v", meta.vertical_separator or _VSEP.pattern), ("h", meta.separator or _HSEP.pattern)):
+        for match in re.finditer(regex, text, re.MULTILINE):
+            if match.end() > match.start():
+                found.append((match.start(), -(match.end() - match.start()), kind, match.end()))
     stacks: list[list[_Chunk]] = [[[]]]
     pos = 0
 
@@ -141,15 +144,12 @@ def _split_regex(lines: list[_Line], fenced: set[int], meta: DeckMeta) -> list[l
             if piece_start < piece_end or (ln.text == "" and begin <= start < end):
                 stacks[-1][-1].append(_Line(ln.number, text[piece_start:piece_end]))
 
-    for match in pattern.finditer(text):
-        if match.end() == match.start():
+    for begin, _, kind, end in sorted(found):
+        if begin < pos or lines[0].number + text.count("\n", 0, begin) in fenced:
             continue
-        line_no = lines[0].number + text.count("\n", 0, match.start()) if lines else 1
-        if line_no in fenced:
-            continue
-        add_text(pos, match.start())
-        pos = match.end()
-        if match.lastgroup == "v" or (match.groupdict().get("v") is not None):
+        add_text(pos, begin)
+        pos = end
+        if kind == "v":
             stacks[-1].append([])
         else:
             stacks.append([[]])
@@ -193,6 +193,7 @@ def _make_slide(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta) -> 
     target = blocks
     in_div: str | None = None
     in_note = False  # after a 'Note:' line, the rest of the slide is notes
+    attrs_line: int | None = None
 
     def flush() -> None:
         nonlocal current
@@ -205,6 +206,7 @@ def _make_slide(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta) -> 
         if ln.number not in fenced:
             found = _SLIDE_ATTRS.findall(text)
             if found:
+                attrs_line = attrs_line or ln.number
                 attrs.extend(found)
                 text = _SLIDE_ATTRS.sub("", text)
                 if not text.strip():
@@ -233,8 +235,8 @@ def _make_slide(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta) -> 
                     continue
         current.append(_Line(ln.number, text))
     flush()
-    first = chunk[0].number if chunk else 1
-    return Slide(path, first, tuple(blocks), tuple(notes), " ".join(attrs))
+    first = next((ln.number for ln in chunk if ln.text.strip()), chunk[0].number if chunk else 1)
+    return Slide(path, first, tuple(blocks), tuple(notes), " ".join(attrs), attrs_line=attrs_line)
 
 
 # --- outlines -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +46,10 @@ def read_source(path: Path) -> Source:
 
 def parse_source(path: Path, data: bytes) -> Source:
     """Split ``data`` (the bytes of ``path``) into front matter and body."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DeckError(
@@ -65,11 +68,14 @@ def parse_source(path: Path, data: bytes) -> Source:
     if end == 0 or not any(_KEY.match(line) for line in lines[1:end]):
         # A '---' first line with no closing fence, or no 'key:' line before it, is a slide separator.
         return Source(path, {}, {}, lines, 1)
-    meta, meta_lines = _parse_yaml(path, "\n".join(lines[1:end]), first_line=2)
+    meta, meta_lines = parse_yaml(path, "\n".join(lines[1:end]), first_line=2)
     return Source(path, meta, meta_lines, lines[end + 1 :], end + 2)
 
 
-def _parse_yaml(path: Path, text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+def parse_yaml(
+    path: Path, text: str, first_line: int = 1, what: str = "front matter"
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse a YAML map; return it and the line of each top-level key (errors at their line)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         value = yaml.safe_load(text)
@@ -77,18 +83,18 @@ def _parse_yaml(path: Path, text: str, first_line: int) -> tuple[dict[str, Any],
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
         raise DeckError(
-            f"invalid YAML in front matter: {exc.problem or exc}",
+            f"invalid YAML in {what}: {exc.problem or exc}",
             path=path,
             line=line,
             hint="check indentation and quote values that contain ':'",
         ) from None
     except yaml.YAMLError as exc:
-        raise DeckError(f"invalid YAML in front matter: {exc}", path=path, line=first_line) from None
+        raise DeckError(f"invalid YAML in {what}: {exc}", path=path, line=first_line) from None
     if value is None:
         return {}, {}
     if not isinstance(value, dict) or not isinstance(node, yaml.MappingNode):
         raise DeckError(
-            "front matter must be a map of keys to values",
+            f"{what} must be a map of keys to values",
             path=path,
             line=first_line,
             hint="write 'title: My talk' lines between the two '---' lines",
