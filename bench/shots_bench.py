@@ -48,13 +48,50 @@ WIDTH, HEIGHT = 1280, 720
 # --------------------------------------------------------------------------------------------- decks
 
 _TOPICS = [
-    "Caching", "Parsing", "Rendering", "Layout", "Fonts", "Testing", "Packaging", "Screenshots",
-    "Themes", "Speaker notes", "Fragments", "Transitions", "Images", "Outlines", "Front matter",
+    "Caching",
+    "Parsing",
+    "Rendering",
+    "Layout",
+    "Fonts",
+    "Testing",
+    "Packaging",
+    "Screenshots",
+    "Themes",
+    "Speaker notes",
+    "Fragments",
+    "Transitions",
+    "Images",
+    "Outlines",
+    "Front matter",
 ]
-_WORDS = (
-    "slide deck outline browser chromium viewport render pixel theme font layout cache build site "
-    "markdown heading bullet code fragment transition image screenshot reveal marp page frame"
-).split()
+_WORDS = [
+    "slide",
+    "deck",
+    "outline",
+    "browser",
+    "chromium",
+    "viewport",
+    "render",
+    "pixel",
+    "theme",
+    "font",
+    "layout",
+    "cache",
+    "build",
+    "site",
+    "markdown",
+    "heading",
+    "bullet",
+    "code",
+    "fragment",
+    "transition",
+    "image",
+    "screenshot",
+    "reveal",
+    "marp",
+    "page",
+    "frame",
+]
 _CODE = [
     ("python", "def scale(w, h, k=2):\n    return w * k, h * k\n\nprint(scale(640, 360))"),
     ("js", "const deck = Reveal.getSlides();\nfor (const s of deck) {\n  console.log(s.id);\n}"),
@@ -91,6 +128,7 @@ def make_deck(n: int, seed: int = 1234) -> str:
 
 # --------------------------------------------------------------------------------------------- helpers
 
+
 @dataclass
 class Result:
     tool: str
@@ -111,18 +149,29 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-        timeout: float = 1800) -> tuple[float, subprocess.CompletedProcess[str]]:
+def run(
+    cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 1800
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Run a whole process; return its wall-clock time and result (output captured)."""
     full_env = {**os.environ, **(env or {})}
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+    try:
+        proc = subprocess.run(
+            cmd, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
+    except OSError as exc:  # missing executable: report it like a failed command
+        proc = subprocess.CompletedProcess(cmd, 127, "", f"{cmd[0]}: {exc}")
+    except subprocess.TimeoutExpired:
+        proc = subprocess.CompletedProcess(cmd, 124, "", f"timed out after {timeout:.0f} s: {' '.join(cmd)}")
     return time.perf_counter() - start, proc
 
 
 def tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def failed(what: str, proc: subprocess.CompletedProcess[str]) -> None:
+    log(f"  {what} failed (exit {proc.returncode}):\n{textwrap.indent(tail(proc.stdout + proc.stderr), '    ')}")
 
 
 def fresh(path: Path) -> Path:
@@ -145,6 +194,7 @@ def version_of(cmd: list[str]) -> str:
 
 
 # --------------------------------------------------------------------------------------------- npm peers
+
 
 def resolve_version(pkg: str, wanted: str) -> str:
     if wanted != "latest":
@@ -170,8 +220,9 @@ def install_peers(cache: Path, marp: str, decktape: str) -> Path:
     }
     (staging / "package.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     log(f"installing @marp-team/marp-cli@{marp} and decktape@{decktape} with npm into {folder} ...")
-    elapsed, proc = run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=staging,
-                        env=NPM_ENV, timeout=1200)
+    elapsed, proc = run(
+        ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=staging, env=NPM_ENV, timeout=1200
+    )
     if proc.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         raise SystemExit(f"npm install failed:\n{tail(proc.stdout + proc.stderr, 30)}")
@@ -184,6 +235,7 @@ def install_peers(cache: Path, marp: str, decktape: str) -> Path:
 
 
 # --------------------------------------------------------------------------------------------- deckbuild
+
 
 def deckbuild_cmd(venv: Path) -> tuple[list[str], dict[str, str]]:
     """`<venv>/bin/deckbuild` if installed, else `python -m deckbuild` from this checkout."""
@@ -204,8 +256,9 @@ def shots_available(cmd: list[str], env: dict[str, str]) -> tuple[bool, str]:
     return False, f"`deckbuild shots --help` failed (exit {proc.returncode}): {tail(out, 5)}"
 
 
-def bench_deckbuild(cmd: list[str], env: dict[str, str], deck: Path, n: int, work: Path, runs: int,
-                    chromium: str, timeout: float) -> list[Result]:
+def bench_deckbuild(
+    cmd: list[str], env: dict[str, str], deck: Path, n: int, work: Path, runs: int, chromium: str, timeout: float
+) -> list[Result]:
     site, out = work / "site", work / "png"
     shots = [*cmd, "shots", str(deck), "--site", str(site), "--out", str(out), "--size", f"{WIDTH}x{HEIGHT}"]
     if chromium:
@@ -215,7 +268,7 @@ def bench_deckbuild(cmd: list[str], env: dict[str, str], deck: Path, n: int, wor
         fresh(site), fresh(out)
         elapsed, proc = run(shots, env=env, timeout=timeout)
         if proc.returncode != 0:
-            log(f"  deckbuild shots failed (exit {proc.returncode}):\n{textwrap.indent(tail(proc.stdout + proc.stderr), '    ')}")
+            failed("deckbuild shots", proc)
             return []
         cold.times.append(elapsed)
         log(f"  deckbuild shots {n} slides, cold run {i + 1}: {elapsed:.2f} s ({count_pngs(out)} PNGs)")
@@ -226,7 +279,7 @@ def bench_deckbuild(cmd: list[str], env: dict[str, str], deck: Path, n: int, wor
     for i in range(runs):
         elapsed, proc = run(shots, env=env, timeout=timeout)
         if proc.returncode != 0:
-            log(f"  deckbuild shots rerun failed (exit {proc.returncode}):\n{textwrap.indent(tail(proc.stdout + proc.stderr), '    ')}")
+            failed("deckbuild shots rerun", proc)
             return [cold]
         rerun.times.append(elapsed)
         log(f"  deckbuild shots {n} slides, no-change rerun {i + 1}: {elapsed:.2f} s")
@@ -240,7 +293,10 @@ def build_reveal_page(cmd: list[str], env: dict[str, str], deck: Path, work: Pat
     page = site / deck.stem / "index.html"
     if proc.returncode == 0 and page.is_file():
         return page, "deckbuild build"
-    log(f"  deckbuild build failed ({tail(proc.stdout + proc.stderr, 3)}); using a plain reveal.js page")
+    log(
+        f"  deckbuild build failed (exit {proc.returncode}: {tail(proc.stdout + proc.stderr, 3)}); "
+        "using a plain reveal.js page"
+    )
     dist = REPO / "node_modules" / "reveal.js" / "dist"
     if not (dist / "reveal.js").is_file():
         raise SystemExit(f"no reveal.js in {dist}: run `npm ci` in {REPO}")
@@ -248,7 +304,8 @@ def build_reveal_page(cmd: list[str], env: dict[str, str], deck: Path, work: Pat
     shutil.copytree(dist, plain / "reveal")
     text = deck.read_text(encoding="utf-8").replace("</textarea", "&lt;/textarea")
     page = plain / "index.html"
-    page.write_text(f"""<!DOCTYPE html>
+    page.write_text(
+        f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{deck.stem}</title>
 <link rel="stylesheet" href="reveal/reset.css"><link rel="stylesheet" href="reveal/reveal.css">
 <link rel="stylesheet" href="reveal/theme/black.css"><link rel="stylesheet" href="reveal/plugin/highlight/monokai.css">
@@ -260,25 +317,41 @@ def build_reveal_page(cmd: list[str], env: dict[str, str], deck: Path, work: Pat
 <script src="reveal/plugin/highlight.js"></script>
 <script>Reveal.initialize({{hash: true, plugins: [RevealMarkdown, RevealHighlight]}});</script>
 </body></html>
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return page, "plain reveal.js page (markdown plugin)"
 
 
 # --------------------------------------------------------------------------------------------- peers
 
-def bench_marp(bin_dir: Path, deck: Path, n: int, work: Path, runs: int, chromium: str,
-               timeout: float) -> Result | None:
+
+def bench_marp(
+    bin_dir: Path, deck: Path, n: int, work: Path, runs: int, chromium: str, timeout: float
+) -> Result | None:
     res = Result("Marp CLI --images png", n)
     env = {"CHROME_PATH": chromium, "CHROME_NO_SANDBOX": "1"}
     out = work / "png"
     for i in range(runs):
         fresh(out)
-        cmd = [str(bin_dir / "marp"), "--no-config-file", "--images", "png", "--browser", "chrome",
-               "--browser-path", chromium, "--browser-timeout", "300", "-o", str(out / f"{deck.stem}.png"),
-               str(deck)]
+        cmd = [
+            str(bin_dir / "marp"),
+            "--no-config-file",
+            "--images",
+            "png",
+            "--browser",
+            "chrome",
+            "--browser-path",
+            chromium,
+            "--browser-timeout",
+            "300",
+            "-o",
+            str(out / f"{deck.stem}.png"),
+            str(deck),
+        ]
         elapsed, proc = run(cmd, env=env, timeout=timeout)
         if proc.returncode != 0:
-            log(f"  marp failed (exit {proc.returncode}):\n{textwrap.indent(tail(proc.stdout + proc.stderr), '    ')}")
+            failed("marp", proc)
             return None
         res.times.append(elapsed)
         log(f"  marp {n} slides, run {i + 1}: {elapsed:.2f} s ({count_pngs(out)} PNGs)")
@@ -288,23 +361,34 @@ def bench_marp(bin_dir: Path, deck: Path, n: int, work: Path, runs: int, chromiu
     return res
 
 
-def bench_decktape(bin_dir: Path, url: str, n: int, work: Path, runs: int, chromium: str,
-                   pause: int | None, timeout: float) -> Result | None:
+def bench_decktape(
+    bin_dir: Path, url: str, n: int, work: Path, runs: int, chromium: str, pause: int | None, timeout: float
+) -> Result | None:
     res = Result("DeckTape reveal --screenshots", n)
     for i in range(runs):
         out = fresh(work / "out")
         shots = fresh(out / "shots")
-        cmd = [str(bin_dir / "decktape"), "reveal", "--chrome-path", chromium,
-               *[f"--chrome-arg={flag}" for flag in CHROME_FLAGS],
-               "--size", f"{WIDTH}x{HEIGHT}", "--screenshots", "--screenshots-size", f"{WIDTH}x{HEIGHT}",
-               "--screenshots-directory", str(shots)]
+        cmd = [
+            str(bin_dir / "decktape"),
+            "reveal",
+            "--chrome-path",
+            chromium,
+            *[f"--chrome-arg={flag}" for flag in CHROME_FLAGS],
+            "--size",
+            f"{WIDTH}x{HEIGHT}",
+            "--screenshots",
+            "--screenshots-size",
+            f"{WIDTH}x{HEIGHT}",
+            "--screenshots-directory",
+            str(shots),
+        ]
         if pause is not None:
             cmd += ["--pause", str(pause)]
         # DeckTape joins the screenshots folder with the PDF *path*, so give it a bare file name and a cwd.
         cmd += [url, "deck.pdf"]
         elapsed, proc = run(cmd, cwd=out, timeout=timeout)
         if proc.returncode != 0 or count_pngs(shots) == 0:
-            log(f"  decktape failed (exit {proc.returncode}):\n{textwrap.indent(tail(proc.stdout + proc.stderr), '    ')}")
+            failed("decktape", proc)
             return None
         res.times.append(elapsed)
         log(f"  decktape {n} slides, run {i + 1}: {elapsed:.2f} s ({count_pngs(shots)} PNGs)")
@@ -318,34 +402,45 @@ def bench_decktape(bin_dir: Path, url: str, n: int, work: Path, runs: int, chrom
 
 # --------------------------------------------------------------------------------------------- report
 
+
 def find(results: list[Result], prefix: str, n: int) -> Result | None:
     return next((r for r in results if r.tool.startswith(prefix) and r.slides == n), None)
 
 
 def report(results: list[Result], header: list[str], skipped: list[str]) -> str:
     lines = [*header, ""]
-    lines += ["| tool | slides | runs | median s | s / slide | min-max s | note |",
-              "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    lines += [
+        "| tool | slides | runs | median s | s / slide | min-max s | note |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
     for r in results:
-        lines.append(f"| {r.tool} | {r.slides} | {len(r.times)} | {r.median:.2f} | {r.per_slide:.3f} | "
-                     f"{min(r.times):.2f}-{max(r.times):.2f} | {r.note} |")
+        lines.append(
+            f"| {r.tool} | {r.slides} | {len(r.times)} | {r.median:.2f} | {r.per_slide:.3f} | "
+            f"{min(r.times):.2f}-{max(r.times):.2f} | {r.note} |"
+        )
     ratios = []
     sizes = sorted({r.slides for r in results}, reverse=True)
     for n in sizes:
         marp, deck = find(results, "Marp", n), find(results, "deckbuild shots (cold)", n)
         if marp and deck:
-            ratios.append(f"- Marp / deckbuild at {n} slides: **{marp.median / deck.median:.2f}x** "
-                          f"({marp.median:.2f} s vs {deck.median:.2f} s)")
+            ratios.append(
+                f"- Marp / deckbuild at {n} slides: **{marp.median / deck.median:.2f}x** "
+                f"({marp.median:.2f} s vs {deck.median:.2f} s)"
+            )
     for n in sizes:
         dt, deck = find(results, "DeckTape", n), find(results, "deckbuild shots (cold)", n)
         if dt and deck:
-            ratios.append(f"- DeckTape per slide / deckbuild per slide at {n} slides: "
-                          f"**{dt.per_slide / deck.per_slide:.1f}x** ({dt.per_slide:.3f} s vs {deck.per_slide:.3f} s)")
+            ratios.append(
+                f"- DeckTape per slide / deckbuild per slide at {n} slides: "
+                f"**{dt.per_slide / deck.per_slide:.1f}x** ({dt.per_slide:.3f} s vs {deck.per_slide:.3f} s)"
+            )
     for n in sizes:
         cold, rerun = find(results, "deckbuild shots (cold)", n), find(results, "deckbuild shots (no-change", n)
         if cold and rerun:
-            ratios.append(f"- deckbuild no-change rerun at {n} slides: **{rerun.median:.2f} s** "
-                          f"({rerun.median / cold.median:.0%} of the cold run)")
+            ratios.append(
+                f"- deckbuild no-change rerun at {n} slides: **{rerun.median:.2f} s** "
+                f"({rerun.median / cold.median:.0%} of the cold run)"
+            )
     if ratios:
         lines += ["", *ratios]
     if skipped:
@@ -354,6 +449,7 @@ def report(results: list[Result], header: list[str], skipped: list[str]) -> str:
 
 
 # --------------------------------------------------------------------------------------------- main
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -364,16 +460,28 @@ def main() -> int:
     ap.add_argument("--skip-deckbuild", action="store_true", help="do not run deckbuild shots")
     ap.add_argument("--decktape-runs", type=int, default=1, help="DeckTape runs (default 1)")
     ap.add_argument("--decktape-slides", type=int, default=10, help="DeckTape deck size (default 10)")
-    ap.add_argument("--decktape-pause", type=int, default=None,
-                    help="DeckTape --pause in ms (default: DeckTape's own, 1000)")
+    ap.add_argument(
+        "--decktape-pause", type=int, default=None, help="DeckTape --pause in ms (default: DeckTape's own, 1000)"
+    )
     ap.add_argument("--markdown", type=Path, help="also write the result table to this file")
-    ap.add_argument("--chromium", default=os.environ.get("BENCH_CHROMIUM", DEFAULT_CHROMIUM),
-                    help=f"Chromium binary every tool uses (default {DEFAULT_CHROMIUM})")
+    ap.add_argument(
+        "--chromium",
+        default=os.environ.get("BENCH_CHROMIUM", DEFAULT_CHROMIUM),
+        help=f"Chromium binary every tool uses (default {DEFAULT_CHROMIUM})",
+    )
     ap.add_argument("--venv", type=Path, default=REPO / ".venv", help="virtualenv with deckbuild (default .venv)")
-    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "deckbuild-bench",
-                    help="where the npm peers are installed once (default ~/.cache/deckbuild-bench)")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=Path.home() / ".cache" / "deckbuild-bench",
+        help="where the npm peers are installed once (default ~/.cache/deckbuild-bench)",
+    )
     ap.add_argument("--marp-version", default=MARP_VERSION, help=f"default {MARP_VERSION}; 'latest' asks npm")
-    ap.add_argument("--decktape-version", default=DECKTAPE_VERSION, help=f"default {DECKTAPE_VERSION}; 'latest' asks npm")
+    ap.add_argument(
+        "--decktape-version",
+        default=DECKTAPE_VERSION,
+        help=f"default {DECKTAPE_VERSION}; 'latest' asks npm",
+    )
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one process is killed")
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (decks, PNGs) and print its path")
     args = ap.parse_args()
@@ -429,8 +537,16 @@ def main() -> int:
             else:
                 for n in sizes:
                     log(f"deckbuild shots, {n} slides")
-                    got = bench_deckbuild(db_cmd, db_env, decks[n], n, fresh(tmp / f"deckbuild-{n}"),
-                                          args.runs, args.chromium, args.timeout)
+                    got = bench_deckbuild(
+                        db_cmd,
+                        db_env,
+                        decks[n],
+                        n,
+                        fresh(tmp / f"deckbuild-{n}"),
+                        args.runs,
+                        args.chromium,
+                        args.timeout,
+                    )
                     if not got:
                         skipped.append(f"deckbuild shots at {n} slides failed (see log above)")
                     results += got
@@ -438,8 +554,9 @@ def main() -> int:
         if not args.skip_marp and bin_dir:
             for n in sizes:
                 log(f"Marp CLI, {n} slides")
-                res = bench_marp(bin_dir, marp_decks[n], n, fresh(tmp / f"marp-{n}"), args.runs,
-                                 args.chromium, args.timeout)
+                res = bench_marp(
+                    bin_dir, marp_decks[n], n, fresh(tmp / f"marp-{n}"), args.runs, args.chromium, args.timeout
+                )
                 if res:
                     results.append(res)
                 else:
@@ -451,8 +568,9 @@ def main() -> int:
             work = fresh(tmp / f"decktape-{n}")
             page, how = build_reveal_page(db_cmd, db_env, decks[n], work, n)
             log(f"  deck page: {page} ({how})")
-            res = bench_decktape(bin_dir, page.as_uri(), n, work, args.decktape_runs, args.chromium,
-                                 args.decktape_pause, args.timeout)
+            res = bench_decktape(
+                bin_dir, page.as_uri(), n, work, args.decktape_runs, args.chromium, args.decktape_pause, args.timeout
+            )
             if res:
                 res.note = "; ".join(filter(None, [res.note, f"page from {how}"]))
                 results.append(res)

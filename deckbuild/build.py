@@ -11,10 +11,10 @@ from .config import read_meta
 from .errors import DeckError
 from .model import Deck
 from .outline import split_deck
-from .render import Look, Page, render_deck
+from .render import SHARED, Look, Page, render_deck
 from .site import DeckOutput, write_site
 from .source import read_source
-from .themes import DEFAULT_HIGHLIGHT, DEFAULT_THEME, find_themes_dir, resolve_highlight, resolve_theme
+from .themes import DEFAULT_THEME, resolve_highlight, resolve_theme
 
 DECK_SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -65,10 +65,9 @@ def load_deck(path: Path, *, theme: str | None = None, assets: Assets | None = N
     if theme:
         meta = dataclasses.replace(meta, theme=theme, lines={**meta.lines, "theme": 0})
     deck = split_deck(source, meta, path.stem)
-    look = Look(
-        resolve_theme(meta.theme or DEFAULT_THEME, assets, path, meta.line_of("theme")),
-        resolve_highlight(meta.highlight or DEFAULT_HIGHLIGHT, assets, path, meta.line_of("highlight")).stem,
-    )
+    chosen = resolve_theme(meta.theme or DEFAULT_THEME, assets, path, meta.line_of("theme"))
+    highlight = resolve_highlight(meta.highlight or chosen.highlight, assets, path, meta.line_of("highlight"))
+    look = Look(chosen, highlight.relative_to(assets.highlight_styles).with_suffix("").as_posix())
     return deck, look
 
 
@@ -82,6 +81,12 @@ def build(paths: list[Path], out: Path, *, theme: str | None = None) -> list[Bui
     slugs: dict[str, Path] = {}
     for path in find_decks(paths):
         deck, look = load_deck(path, theme=theme, assets=assets)
+        if deck.slug == SHARED or deck.slug.startswith("."):
+            raise DeckError(
+                f"a deck cannot be called {deck.slug}: that name is kept for the shared folder",
+                path=path,
+                hint="rename the file",
+            )
         if deck.slug in slugs:
             raise DeckError(
                 f"two decks would be written to {deck.slug}/ (the other is {slugs[deck.slug]})",
@@ -90,9 +95,8 @@ def build(paths: list[Path], out: Path, *, theme: str | None = None) -> list[Bui
             )
         slugs[deck.slug] = path
         loaded.append((deck, look, render_deck(deck, look)))
-    themes_dirs = list(dict.fromkeys(d for d in (find_themes_dir(deck.path) for deck, _, _ in loaded) if d))
-    outputs = [DeckOutput(deck.slug, page, deck.path.resolve().parent) for deck, _, page in loaded]
-    changed = write_site(out, outputs, assets, themes_dirs)
+    outputs = [DeckOutput(deck.slug, page, deck.path.resolve().parent, look) for deck, look, page in loaded]
+    changed = write_site(out, outputs, assets)
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
         for (deck, look, page), moved in zip(loaded, changed, strict=True)

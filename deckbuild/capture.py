@@ -92,7 +92,18 @@ def capture_decks(
     timeout: float = 30.0,
 ) -> None:
     """Capture every slide of every job in one browser; call ``deliver`` with each capture."""
-    asyncio.run(_capture_all(jobs, deliver, pages, browser_path, timeout))
+
+    def run() -> None:
+        asyncio.run(_capture_all(jobs, deliver, pages, browser_path, timeout))
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: no event loop in this thread
+        run()
+        return
+    # Called from inside an event loop (a notebook, or Playwright's sync API in use): use a thread.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(run).result()
 
 
 async def _capture_all(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -13,21 +14,27 @@ import jinja2
 
 from . import __version__
 from .errors import DeckError
-from .markdown import render_markdown
+from .markdown import file_references, render_markdown
 from .model import Block, Deck, Slide
 from .themes import Theme
 
 SHARED = "_deckbuild"  # the site folder every deck shares: reveal.js, themes, code styles
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("deckbuild", "templates"),
-    autoescape=jinja2.select_autoescape(default=True),
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-)
-_ATTR_URL = re.compile(
-    r"""\b(?:data-background-image|data-background|data-background-video|data-background-iframe)\s*=\s*["']([^"']+)["']"""
-)
+_PACKAGE_TEMPLATES = jinja2.PackageLoader("deckbuild", "templates")
+
+
+@functools.lru_cache(maxsize=32)
+def _environment(overrides: Path | None) -> jinja2.Environment:
+    """Templates: a theme's overrides first, then deckbuild's own."""
+    loaders: list[jinja2.BaseLoader] = [_PACKAGE_TEMPLATES]
+    if overrides is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(overrides))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(default=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,7 @@ class Look:
 
 def _slide_html(slide: Slide, deck: Deck) -> tuple[dict[str, Any], list[PurePosixPath]]:
     """A slide's template values, and the local files it refers to (checked to exist)."""
-    urls = list(_ATTR_URL.findall(slide.attrs))
+    urls = file_references(slide.attrs)
 
     def render(blocks: tuple[Block, ...]) -> str:
         parts = []
@@ -79,14 +86,34 @@ def _slide_html(slide: Slide, deck: Deck) -> tuple[dict[str, Any], list[PurePosi
     return values, files
 
 
-def reveal_config(deck: Deck) -> dict[str, Any]:
-    """The options passed to ``Reveal.initialize`` (plugins are added by the template)."""
-    meta = deck.meta
-    config: dict[str, Any] = {"hash": True, "width": meta.width or 960, "height": meta.height or 700}
+def reveal_config(deck: Deck, look: Look) -> dict[str, Any]:
+    """The options passed to ``Reveal.initialize`` (plugins are added by the template).
+
+    The deck's front matter wins over its theme's settings, which win over reveal.js's defaults.
+    """
+    meta, theme = deck.meta, look.theme
+    config: dict[str, Any] = {
+        "hash": True,
+        "width": meta.width or theme.width or 960,
+        "height": meta.height or theme.height or 700,
+    }
+    config.update(theme.reveal)
     if meta.transition:
         config["transition"] = meta.transition
     config.update(meta.reveal)
     return config
+
+
+def stylesheets(look: Look) -> list[str]:
+    """The theme's style sheets, relative to the shared folder, in cascade order."""
+    theme = look.theme
+    if theme.folder is None:
+        sheets = [f"reveal.js/theme/{theme.name}.css"]
+    else:
+        sheets = [f"reveal.js/theme/{theme.extends}.css"] if theme.extends else []
+        sheets += [face.href for face in theme.fonts]
+        sheets.append(f"themes/{theme.name}/theme.css")
+    return [*sheets, f"highlight/{look.highlight}.css"]
 
 
 def render_deck(deck: Deck, look: Look) -> Page:
@@ -107,20 +134,16 @@ def render_deck(deck: Deck, look: Look) -> Page:
         if sheet is not None:
             files.append(sheet)
             files.extend(_css_files(sheet, deck))
-    theme_href = (
-        f"../{SHARED}/reveal.js/theme/{look.theme.name}.css"
-        if look.theme.folder is None
-        else f"../{SHARED}/themes/{look.theme.name}/theme.css"
-    )
-    template = _ENV.get_template("deck.html.j2")
+    template = _environment(look.theme.templates).get_template("deck.html.j2")
     values = {
         "deck": deck,
         "meta": deck.meta,
         "shared": f"../{SHARED}",
-        "theme_href": theme_href,
-        "highlight": look.highlight,
+        "theme_sheets": [f"../{SHARED}/{sheet}" for sheet in stylesheets(look)],
         "css": css,
-        "config": json.dumps(reveal_config(deck), sort_keys=True, ensure_ascii=False).replace("</", "<\\/"),
+        "config": json.dumps(reveal_config(deck, look), sort_keys=True, ensure_ascii=False, default=str).replace(
+            "</", "<\\/"
+        ),
         "generator": f"deckbuild {__version__}",
     }
     html = template.render(stacks=stacks, **values)
@@ -136,7 +159,11 @@ def _local_file(url: str, slide: Slide | None, deck: Deck) -> PurePosixPath | No
     line = _line_of(url, slide, deck)
     rel = PurePosixPath(unquote(parts.path))
     base = deck.path.resolve().parent
-    target = (base / rel).resolve()
+    try:
+        target = (base / rel).resolve()
+        exists = target.is_file()
+    except (OSError, ValueError) as exc:
+        raise DeckError(f"cannot use the file name '{url}' ({exc})", path=deck.path, line=line) from None
     if rel.is_absolute() or not target.is_relative_to(base):
         raise DeckError(
             f"'{url}' is outside the deck's folder {base.name}/",
@@ -144,7 +171,7 @@ def _local_file(url: str, slide: Slide | None, deck: Deck) -> PurePosixPath | No
             line=line,
             hint=f"keep files a deck uses in or below {base}, and link them with relative paths",
         )
-    if not target.is_file():
+    if not exists:
         raise DeckError(f"missing file '{url}'", path=deck.path, line=line, hint=f"no file at {target}")
     return PurePosixPath(target.relative_to(base).as_posix())
 
@@ -168,14 +195,18 @@ def _css_files(sheet: PurePosixPath, deck: Deck) -> list[PurePosixPath]:
 
 
 def _line_of(url: str, slide: Slide | None, deck: Deck) -> int | None:
-    """The file line on which ``url`` is written, searching from the slide's first line."""
+    """The file line on which ``url`` is written as a link target, else the slide's first line."""
     if slide is None:
         return deck.meta.line_of("css")
-    try:
-        lines = deck.path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError:
-        return slide.line
-    for number in range(slide.line, len(lines) + 1):
-        if url in lines[number - 1]:
-            return number
-    return slide.line
+    if url in slide.attrs and slide.attrs_line:
+        return slide.attrs_line
+    mentions = []
+    for block in (*slide.blocks, *slide.notes):
+        for offset, text in enumerate(block.text.split("\n")):
+            if url in text:
+                mentions.append((block.line + offset, text))
+    for quote in ("(", '"', "'", "="):
+        for number, text in mentions:
+            if quote + url in text:
+                return number
+    return mentions[0][0] if mentions else slide.line

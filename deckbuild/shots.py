@@ -133,17 +133,22 @@ def _hash_files(paths: list[Path]) -> str:
 
 
 def _theme_files(look: Look, assets: Assets) -> list[Path]:
+    """The files a deck's look comes from (fonts are pinned with reveal.js, via its version)."""
     files = [assets.highlight_styles / f"{look.highlight}.css"]
-    if look.theme.folder is None:
-        files.append(look.theme.css)
+    theme = look.theme
+    if theme.folder is None:
+        files.append(theme.css)
     else:
-        files.extend(sorted(p for p in look.theme.folder.rglob("*") if p.is_file()))
+        if theme.extends:
+            files.append(assets.reveal / "theme" / f"{theme.extends}.css")
+        files.extend(sorted(p for p in theme.folder.rglob("*") if p.is_file()))
     return files
 
 
 @dataclass(frozen=True)
 class _DeckPlan:
     deck: Deck
+    look: Look
     page: Page
     out: Path
     pattern: str
@@ -155,7 +160,7 @@ class _DeckPlan:
 def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets: Assets) -> _DeckPlan:
     settings = deck.meta.shots
     line = deck.meta.line_of("shots")
-    config = reveal_config(deck)
+    config = reveal_config(deck, look)
     slide_size = (int(config["width"]), int(config["height"]))
     try:
         sizes = [parse_size(s) for s in options.sizes] or list(settings.sizes) or [slide_size]
@@ -202,7 +207,7 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
             key = hashlib.sha256(f"{slide_key}|{size}|{fit}|{slide_size}".encode()).hexdigest()
             name = image_name(pattern, deck.slug, h, v, size)
             targets.append(Target(out / name, deck.slug, h, v, size, fit, key))
-    return _DeckPlan(deck, page, out, pattern, scale, fragments, tuple(targets))
+    return _DeckPlan(deck, look, page, out, pattern, scale, fragments, tuple(targets))
 
 
 def read_manifest(out: Path) -> dict[str, dict[str, str]]:
@@ -301,7 +306,7 @@ def _render(
     pending: dict[tuple[str, int, int], list[Target]] = {}
     plans = {plan.deck.slug: plan for plan, _ in todo}
     for plan, targets in todo:
-        config = reveal_config(plan.deck)
+        config = reveal_config(plan.deck, plan.look)
         for target in targets:
             pending.setdefault((target.slug, target.h, target.v), []).append(target)
         slides = tuple(dict.fromkeys((t.h, t.v) for t in targets))

@@ -3,9 +3,9 @@ output folder and renamed into place, so a failed or killed build never leaves h
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -13,22 +13,23 @@ from pathlib import Path
 
 from .assets import Assets
 from .errors import DeckError
-from .render import SHARED, Page
+from .fonts import Face, localise_css, stage_faces
+from .render import SHARED, Look, Page
 
-_REMOTE_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?https?://[^;]*;""")
 _REVEAL_FILES = ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js", "plugin/highlight.js")
 
 
 @dataclass(frozen=True)
 class DeckOutput:
-    """One deck to write: its folder name, page and the deck folder its files are copied from."""
+    """One deck to write: its folder name, page, the folder its files come from, and its look."""
 
     slug: str
     page: Page
     source_dir: Path
+    look: Look
 
 
-def write_site(out: Path, decks: list[DeckOutput], assets: Assets, themes_dirs: list[Path]) -> list[bool]:
+def write_site(out: Path, decks: list[DeckOutput], assets: Assets) -> list[bool]:
     """Write the shared assets and every deck under ``out``; return, per deck, whether it changed."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -38,8 +39,8 @@ def write_site(out: Path, decks: list[DeckOutput], assets: Assets, themes_dirs: 
             f"cannot write the output folder: {exc.strerror}", path=out, hint="choose another with -o"
         ) from None
     try:
-        _stage_shared(staging / SHARED, assets, themes_dirs)
-        _swap_in(staging / SHARED, out / SHARED, staging)
+        _stage_shared(staging / SHARED, assets, [deck.look for deck in decks])
+        _merge_in(staging / SHARED, out / SHARED)
         changed = []
         for deck in decks:
             folder = staging / deck.slug
@@ -59,26 +60,44 @@ def write_site(out: Path, decks: list[DeckOutput], assets: Assets, themes_dirs: 
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _stage_shared(folder: Path, assets: Assets, themes_dirs: list[Path]) -> None:
-    """reveal.js, every reveal.js theme (made offline), every code style and the project themes."""
+def _stage_shared(folder: Path, assets: Assets, looks: list[Look]) -> None:
+    """reveal.js and what these decks' looks need: themes (made offline), fonts, code styles."""
     for name in _REVEAL_FILES:
         target = folder / "reveal.js" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(assets.reveal / name, target)
+    faces: list[Face] = []
     (folder / "reveal.js" / "theme").mkdir()
-    for css in sorted((assets.reveal / "theme").glob("*.css")):
-        text = css.read_text(encoding="utf-8")
-        (folder / "reveal.js" / "theme" / css.name).write_text(_REMOTE_IMPORT.sub("", text), encoding="utf-8")
     (folder / "highlight").mkdir()
-    for css in sorted(assets.highlight_styles.glob("*.css")):
-        if not css.name.endswith(".min.css"):
-            shutil.copyfile(css, folder / "highlight" / css.name)
-    for themes_dir in themes_dirs:
-        for theme in sorted(p for p in themes_dir.iterdir() if p.is_dir()):
+    for look in looks:
+        theme = look.theme
+        style = folder / "highlight" / f"{look.highlight}.css"
+        style.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(assets.highlight_styles / f"{look.highlight}.css", style)
+        base = theme.name if theme.folder is None else theme.extends
+        if base:
+            css, needed = localise_css((assets.reveal / "theme" / f"{base}.css").read_text(encoding="utf-8"))
+            (folder / "reveal.js" / "theme" / f"{base}.css").write_text(css, encoding="utf-8")
+            faces.extend(needed)
+        if theme.folder is not None:
             target = folder / "themes" / theme.name
-            if target.exists():
-                shutil.rmtree(target)
-            shutil.copytree(theme, target)
+            if not target.exists():
+                shutil.copytree(theme.folder, target, ignore=shutil.ignore_patterns("templates", "theme.yml"))
+            faces.extend(theme.fonts)
+    stage_faces(assets, faces, folder)
+
+
+def _merge_in(staged: Path, final: Path) -> None:
+    """Move every staged file whose bytes differ into ``final``, one atomic rename each.
+
+    Files already there and not staged now are kept: other decks built into this site use them.
+    """
+    for path in sorted(p for p in staged.rglob("*") if p.is_file()):
+        target = final / path.relative_to(staged)
+        if target.is_file() and filecmp.cmp(path, target, shallow=False):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -1,15 +1,30 @@
-"""Themes: reveal.js's own, and the project's ``themes/<name>/`` folders."""
+"""Themes: reveal.js's own, and the project's ``themes/<name>/`` folders.
+
+A project theme is a folder with ``theme.css``, its fonts and images, an optional ``theme.yml``
+(the reveal.js theme it extends, code style, slide size, reveal.js options, fonts) and optional
+template overrides in ``templates/`` (``title.html.j2`` for the title slide, ``overlay.html.j2`` for
+what shows on every slide, such as a footer or a logo).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import jinja2
 
 from .assets import Assets
 from .errors import DeckError
+from .fonts import Face, check_faces, parse_font_spec
+from .source import parse_yaml
 
 DEFAULT_THEME = "black"
-DEFAULT_HIGHLIGHT = "monokai"
+# reveal.js's dark themes get a dark code style, the rest a light one.
+_DARK = frozenset({"black", "black-contrast", "blood", "league", "moon", "night", "dracula"})
+TEMPLATES = ("title.html.j2", "overlay.html.j2")
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 
 
 @dataclass(frozen=True)
@@ -19,10 +34,21 @@ class Theme:
     name: str
     css: Path
     folder: Path | None = None
+    extends: str | None = None
+    highlight: str = "monokai"
+    width: int | None = None
+    height: int | None = None
+    reveal: dict[str, Any] = field(default_factory=dict)
+    fonts: tuple[Face, ...] = ()
 
     @property
     def origin(self) -> str:
         return "reveal.js" if self.folder is None else str(self.folder)
+
+    @property
+    def templates(self) -> Path | None:
+        folder = self.folder / "templates" if self.folder else None
+        return folder if folder and folder.is_dir() else None
 
 
 def find_themes_dir(deck_path: Path) -> Path | None:
@@ -36,38 +62,126 @@ def find_themes_dir(deck_path: Path) -> Path | None:
     return None
 
 
-def available_themes(assets: Assets, themes_dir: Path | None) -> dict[str, Theme]:
-    """Every theme a deck may name, project themes shadowing reveal.js's of the same name."""
-    found = {p.stem: Theme(p.stem, p) for p in sorted((assets.reveal / "theme").glob("*.css"))}
+def theme_names(assets: Assets, themes_dir: Path | None) -> dict[str, Path | None]:
+    """Every theme name, with its project folder (None for reveal.js's own)."""
+    names: dict[str, Path | None] = {p.stem: None for p in sorted((assets.reveal / "theme").glob("*.css"))}
     if themes_dir is not None:
-        for folder in sorted(p for p in themes_dir.iterdir() if p.is_dir()):
-            found[folder.name] = Theme(folder.name, folder / "theme.css", folder)
-    return found
+        names.update({p.name: p for p in sorted(themes_dir.iterdir()) if p.is_dir() and not p.name.startswith(".")})
+    return names
 
 
 def resolve_theme(name: str, assets: Assets, deck_path: Path, line: int | None) -> Theme:
-    """The theme called ``name`` for the deck at ``deck_path``, or a clear error."""
-    themes = available_themes(assets, find_themes_dir(deck_path))
-    theme = themes.get(name)
-    if theme is None:
+    """The theme called ``name`` for the deck at ``deck_path``, checked, or a clear error."""
+    themes_dir = find_themes_dir(deck_path)
+    names = theme_names(assets, themes_dir)
+    if name not in names:
         raise DeckError(
-            f"unknown theme '{name}'", path=deck_path, line=line, hint="known themes: " + ", ".join(sorted(themes))
+            f"unknown theme '{name}'", path=deck_path, line=line, hint="known themes: " + ", ".join(sorted(names))
         )
-    if not theme.css.is_file():
-        raise DeckError(f"theme '{name}' has no theme.css", path=theme.folder or deck_path, hint=f"add {theme.css}")
+    folder = names[name]
+    if folder is None:
+        css = assets.reveal / "theme" / f"{name}.css"
+        return Theme(name, css, highlight="monokai" if name in _DARK else "github")
+    return load_project_theme(folder, assets)
+
+
+def load_project_theme(folder: Path, assets: Assets) -> Theme:
+    """Read and check a project theme folder."""
+    css = folder / "theme.css"
+    if not css.is_file():
+        raise DeckError(f"theme '{folder.name}' has no theme.css", path=folder, hint=f"add {css}")
+    settings: dict[str, Any] = {}
+    settings_file = folder / "theme.yml"
+    if settings_file.is_file():
+        values, lines = parse_yaml(settings_file, settings_file.read_text(encoding="utf-8"), what="theme settings")
+        settings = _settings(settings_file, values, lines, assets)
+    theme = Theme(folder.name, css, folder, **settings)
+    if theme.extends and not (assets.reveal / "theme" / f"{theme.extends}.css").is_file():
+        raise DeckError(
+            f"'extends: {theme.extends}' is not a reveal.js theme",
+            path=settings_file,
+            line=_line(settings_file, "extends"),
+            hint="use one of " + ", ".join(sorted(p.stem for p in (assets.reveal / "theme").glob("*.css"))),
+        )
+    _check_css_urls(css, folder)
+    if theme.templates:
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(theme.templates), autoescape=True)
+        for template in sorted(theme.templates.glob("*.j2")):
+            if template.name not in TEMPLATES:
+                raise DeckError(
+                    f"unknown template override '{template.name}'", path=template, hint="use " + " or ".join(TEMPLATES)
+                )
+            try:
+                environment.get_template(template.name)
+            except jinja2.TemplateSyntaxError as exc:
+                raise DeckError(f"template error: {exc.message}", path=template, line=exc.lineno) from None
     return theme
+
+
+def _line(path: Path, key: str) -> int | None:
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if text.startswith(f"{key}:"):
+            return number
+    return None
+
+
+def _settings(path: Path, values: dict[str, Any], lines: dict[str, int], assets: Assets) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        line = lines.get(key)
+
+        def bad(why: str, key: str = key, value: Any = value, line: int | None = line) -> DeckError:
+            return DeckError(f"'{key}' {why}", path=path, line=line, hint=f"got {value!r}")
+
+        if key in ("extends", "highlight"):
+            if not isinstance(value, str) or not value:
+                raise bad("must be a name")
+            out[key] = value
+        elif key in ("width", "height"):
+            if isinstance(value, bool) or not isinstance(value, int) or not 64 <= value <= 8192:
+                raise bad("must be a whole number of pixels from 64 to 8192")
+            out[key] = value
+        elif key == "reveal":
+            if not isinstance(value, dict):
+                raise bad("must be a map of reveal.js options")
+            out[key] = {str(k): v for k, v in value.items()}
+        elif key == "fonts":
+            specs = value if isinstance(value, list) else [value]
+            try:
+                faces = tuple(face for spec in specs for face in parse_font_spec(str(spec)))
+            except ValueError as exc:
+                raise bad(str(exc)) from None
+            check_faces(assets, list(faces), path, line)
+            out[key] = faces
+        else:
+            raise DeckError(
+                f"unknown key '{key}' in theme settings",
+                path=path,
+                line=line,
+                hint="known keys: extends, fonts, height, highlight, reveal, width",
+            )
+    return out
+
+
+def _check_css_urls(css: Path, folder: Path) -> None:
+    """Every local file a theme's CSS names must be in the theme folder."""
+    for number, text in enumerate(css.read_text(encoding="utf-8").splitlines(), 1):
+        for url in _CSS_URL.findall(text):
+            if re.match(r"^(?:[a-z]+:|#|/)", url):
+                continue
+            target = (css.parent / url.split("?")[0].split("#")[0]).resolve()
+            if not target.is_relative_to(folder.resolve()) or not target.is_file():
+                raise DeckError(f"theme file '{url}' is missing", path=css, line=number, hint=f"put it in {folder}")
 
 
 def resolve_highlight(name: str, assets: Assets, deck_path: Path, line: int | None) -> Path:
     """The highlight.js style sheet called ``name`` (e.g. monokai, github)."""
     css = assets.highlight_styles / f"{name}.css"
     if not css.is_file():
-        known = sorted(p.stem for p in assets.highlight_styles.glob("*.css") if not p.stem.endswith(".min"))
         raise DeckError(
             f"unknown code highlighting style '{name}'",
             path=deck_path,
             line=line,
-            hint="for example "
-            + ", ".join(k for k in known if k in ("github", "monokai", "zenburn", "atom-one-dark", "vs")),
+            hint="for example github, monokai, atom-one-dark, vs, zenburn (any highlight.js style)",
         )
     return css
