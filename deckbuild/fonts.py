@@ -46,6 +46,8 @@ def parse_font_spec(spec: str) -> list[Face]:
     """``inter`` (400 and 700) or ``inter:400,700,400italic`` as faces; raise ValueError if malformed."""
     name, _, weights = spec.partition(":")
     package = name.strip().lower().replace(" ", "-")
+    if package.isdigit():
+        raise ValueError(f"'{spec}' is a weight, not a font (in [...] lists, quote 'inter:400,700')")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", package):
         raise ValueError(f"'{spec}' is not a font like inter or inter:400,700")
     faces = []

@@ -18,7 +18,7 @@ from .images import decode_capture, encode_png, write_atomic
 from .render import reveal_config
 
 SAMPLE = """---
-title: Building, growing and sustaining ML communities
+title: Growing ML communities
 subtitle: A theme sample
 author: A. Speaker
 event: deckbuild gallery
@@ -26,7 +26,7 @@ theme: {theme}
 title_slide: true
 ---
 
-# What libraries can do to widen their appeal
+# Widen the appeal
 
 - Differentiation: say what **you** do best
 - Examples that run, with `pip install` and go
