@@ -8,6 +8,7 @@ searched, so a build does not depend on where it is run from.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -50,9 +51,10 @@ def pinned_reveal_version() -> str:
 
 
 def cache_dir() -> Path:
-    """The user cache that ``deckbuild setup`` installs into, one folder per pinned version."""
+    """The user cache that ``deckbuild setup`` installs into, one folder per lock file."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "deckbuild" / f"npm-{pinned_reveal_version()}"
+    lock = hashlib.sha256((npm_manifest_dir() / "package-lock.json").read_bytes()).hexdigest()[:12]
+    return base / "deckbuild" / f"npm-{lock}"
 
 
 def _candidates() -> list[Path]:
