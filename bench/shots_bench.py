@@ -502,7 +502,9 @@ def main() -> int:
             text = make_deck(n)
             decks[n] = tmp / "decks" / f"deck{n}.md"
             decks[n].parent.mkdir(parents=True, exist_ok=True)
-            decks[n].write_text(text, encoding="utf-8")
+            # deckbuild's slides are 960x700 unless the deck says otherwise; Marp's are 1280x720. Both
+            # render at 1280x720 natively, so neither pays for a resize.
+            decks[n].write_text(f"---\nwidth: {WIDTH}\nheight: {HEIGHT}\n---\n\n" + text, encoding="utf-8")
             # Marp CLI needs no `marp: true` front matter (only the VS Code extension does): same text.
             marp_decks[n] = tmp / "marp-decks" / f"deck{n}.md"
             marp_decks[n].parent.mkdir(parents=True, exist_ok=True)
