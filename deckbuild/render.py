@@ -146,6 +146,8 @@ def render_deck(deck: Deck, look: Look) -> Page:
         ),
         "generator": f"deckbuild {__version__}",
     }
+    # highlight.js is most of the page's script: load it only for decks that show code.
+    values["code"] = any("<pre><code" in slide.html for slide in slides)
     html = template.render(stacks=stacks, **values)
     frame = template.render(stacks=[], **values)
     return Page(html, tuple(dict.fromkeys(files)), tuple(slides), frame)
