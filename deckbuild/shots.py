@@ -25,7 +25,7 @@ from .render import Look, Page, render_deck, reveal_config
 
 MANIFEST = ".deckbuild-shots.json"
 DEFAULT_NAME = "{slug}{_index}_{width}x{height}.png"
-_RENDERER = 1  # bump when capture code changes what pixels come out
+_RENDERER = 2  # bump when capture code changes what pixels come out
 
 
 @dataclass(frozen=True)

@@ -199,3 +199,13 @@ def test_committed_post_images_are_current(monkeypatch: pytest.MonkeyPatch) -> N
     result = CliRunner().invoke(main, ["shots", "--check"])
     assert result.exit_code == 0, f"run `make shots` and commit shots/:\n{result.output}"
     assert result.output.strip() == "up to date: 6 images"
+
+
+def test_a_slides_data_state_is_applied_when_it_is_captured(tmp_path: Path) -> None:
+    """reveal.js drops a slide's data-state when told to go where it already is; the capture keeps it."""
+    (tmp_path / "state.css").write_text(".reveal-viewport.deckbuild-title .reveal h1 { color: rgb(0, 255, 0); }\n")
+    deck = _deck(tmp_path, "---\ntitle: Green when current\ncss: state.css\n---\n# Next\n\ntext\n")
+    take_shots([deck], _options(tmp_path, slides="0"))
+    with Image.open(tmp_path / "shots" / "talk_960x700.png") as image:
+        greens = sum(1 for c in image.convert("RGB").get_flattened_data() if c[1] > 200 and c[0] < 60 and c[2] < 60)
+    assert greens > 500
