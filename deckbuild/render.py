@@ -140,6 +140,7 @@ def render_deck(deck: Deck, look: Look) -> Page:
         "meta": deck.meta,
         "shared": f"../{SHARED}",
         "theme_sheets": [f"../{SHARED}/{sheet}" for sheet in stylesheets(look)],
+        "theme_url": f"../{SHARED}/themes/{look.theme.name}" if look.theme.folder else None,
         "css": css,
         "config": json.dumps(reveal_config(deck, look), sort_keys=True, ensure_ascii=False, default=str).replace(
             "</", "<\\/"

@@ -234,3 +234,42 @@ def test_gallery_has_one_tile_per_theme(tmp_path: Path, monkeypatch: pytest.Monk
         tile = black.size
     with Image.open(tmp_path / "gallery" / "contact-sheet.png") as sheet:
         assert sheet.width >= 2 * tile[0] and sheet.height >= tile[1]  # two tiles, side by side
+
+
+OUR_THEMES = ["meetup-dark", "conference-light"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)], ids=["16x9", "4x3"])
+@pytest.mark.parametrize("theme", OUR_THEMES)
+def test_our_themes_fit_the_seed_talk(browser: Browser, tmp_path: Path, theme: str, size: tuple[int, int]) -> None:
+    """The repo's own themes: the seed deck fits every slide, with the theme's fonts, offline, at 16:9 and 4:3."""
+    deck = tmp_path / "decks" / "talk.md"
+    deck.parent.mkdir()
+    text = SEED.read_text(encoding="utf-8").replace(
+        "theme: black", f"theme: {theme}\nwidth: {size[0]}\nheight: {size[1]}"
+    )
+    deck.write_text(text, encoding="utf-8")
+    (tmp_path / "themes").symlink_to(SEED.parent.parent / "themes", target_is_directory=True)
+    [result] = build([deck], tmp_path / "site")
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("file://") else None)
+    page.on("requestfailed", lambda r: outside.append(f"failed {r.url}"))
+    page.goto((result.folder / "index.html").as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    page.evaluate("Promise.all([...document.fonts].map(f => f.load()))")
+    overflowing = page.evaluate(
+        """() => Reveal.getSlides().flatMap(s => {
+             const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v);
+             const size = Reveal.getComputedSlideSize();
+             return (s.scrollHeight > size.height + 1 || s.scrollWidth > size.width + 1) ? [[i.h, i.v || 0]] : [];
+           })"""
+    )
+    heading = page.evaluate("getComputedStyle(Reveal.getSlide(1).querySelector('h2')).fontFamily")
+    loaded = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    page.close()
+    assert overflowing == []
+    assert outside == []
+    first = heading.split(",")[0].strip().strip("\"'")
+    assert first in {f.strip("\"'") for f in loaded}, (first, loaded)
