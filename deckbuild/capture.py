@@ -80,8 +80,7 @@ _SHOW = """async ([h, v, fragments]) => {
   const content = background && background.querySelector('.slide-background-content');
   const match = content && getComputedStyle(content).backgroundImage.match(/url\\("?(.*?)"?\\)/);
   if (match) { const probe = new Image(); probe.src = match[1]; await probe.decode().catch(() => null); }
-  window.__deckbuildStage = 'paint';
-  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  // No frame wait here: Page.captureScreenshot renders a fresh frame of what is now in the DOM.
   return 'ok';
 }"""
 

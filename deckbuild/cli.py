@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -91,7 +92,7 @@ def browser(browser_path: Path | None) -> None:
 )
 @click.option("--name", help="File name pattern [default: {slug}{_index}_{width}x{height}.png].")
 @click.option("--site", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Built site.")
-@click.option("-j", "--jobs", type=int, default=1, show_default=True, help="Pages rendering at once.")
+@click.option("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1), show_default=True, help="Pages at once.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any image is missing, stale or extra.")
 @click.option("--strict", is_flag=True, help="Console errors and failed requests are errors, not warnings.")
 @click.option("--force", is_flag=True, help="Render every image again (e.g. after a browser upgrade).")
