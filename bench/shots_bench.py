@@ -434,6 +434,20 @@ def report(results: list[Result], header: list[str], skipped: list[str]) -> str:
                 f"- DeckTape per slide / deckbuild per slide at {n} slides: "
                 f"**{dt.per_slide / deck.per_slide:.1f}x** ({dt.per_slide:.3f} s vs {deck.per_slide:.3f} s)"
             )
+    # The cost of one more slide (slope between the two deck sizes), without start-up: what a
+    # per-slide comparison with DeckTape's fixed pauses a slide is really about.
+    if len(sizes) >= 2:
+        big, small = sizes[0], sizes[-1]
+        for name in ("deckbuild shots (cold)", "Marp"):
+            hi, lo = find(results, name, big), find(results, name, small)
+            if hi and lo:
+                slope = (hi.median - lo.median) / (big - small)
+                ratios.append(f"- {name.split(' (')[0]}: each slide past the first {small} costs **{slope:.3f} s**")
+        hi, lo = find(results, "deckbuild shots (cold)", big), find(results, "deckbuild shots (cold)", small)
+        dt = find(results, "DeckTape", small)
+        if hi and lo and dt:
+            slope = (hi.median - lo.median) / (big - small)
+            ratios.append(f"- DeckTape per slide / deckbuild's cost of one more slide: **{dt.per_slide / slope:.0f}x**")
     for n in sizes:
         cold, rerun = find(results, "deckbuild shots (cold)", n), find(results, "deckbuild shots (no-change", n)
         if cold and rerun:

@@ -46,6 +46,8 @@ class Capture:
     problems: list[str] = field(default_factory=list)
 
 
+_START_TIMEOUT = 60.0  # seconds for the browser to start and a deck to open, whatever a slide may take
+
 _NO_MOTION = """
 *, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }
 .reveal .controls, .reveal .progress, .reveal .slide-number { display: none !important; }
@@ -131,7 +133,7 @@ async def _capture_with(
 ) -> None:
     from playwright.async_api import Error as PlaywrightError
 
-    async with open_browser_async(browser_path, timeout) as browser:
+    async with open_browser_async(browser_path, max(timeout, _START_TIMEOUT)) as browser:
         for job in jobs:
             try:
                 await _capture_deck(browser, job, deliver, pages, timeout)
@@ -149,7 +151,7 @@ async def _capture_deck(
     context = await browser.new_context(
         viewport={"width": job.width, "height": job.height}, device_scale_factor=job.scale
     )
-    context.set_default_timeout(timeout * 1000)
+    context.set_default_timeout(max(timeout, _START_TIMEOUT) * 1000)  # opening the deck; slides use `timeout`
     try:
         queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
         for slide in job.slides:

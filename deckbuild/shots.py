@@ -283,6 +283,8 @@ def take_shots(
     for out, manifest in manifests.items():
         if manifest or (out / MANIFEST).exists():
             _write_manifest(out, manifest)
+    for paths in (report.written, report.unchanged, report.removed):
+        paths.sort()  # pages finish in any order; say what happened in a stable one
     if options.strict and report.warnings:
         raise DeckError(
             f"{len(report.warnings)} problem(s) while rendering slides (see the warnings above)",

@@ -209,3 +209,46 @@ def test_a_slides_data_state_is_applied_when_it_is_captured(tmp_path: Path) -> N
     with Image.open(tmp_path / "shots" / "talk_960x700.png") as image:
         greens = sum(1 for c in image.convert("RGB").get_flattened_data() if c[1] > 200 and c[0] < 60 and c[2] < 60)
     assert greens > 500
+
+
+def test_a_browser_that_will_not_start_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _deck(tmp_path)
+    fake = tmp_path / "fake-chrome"
+    fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    result = CliRunner().invoke(main, ["shots", "talk.md", "--browser-path", str(fake), "--timeout", "10"])
+    assert result.exit_code == 1
+    assert result.output.startswith("fake-chrome: the browser would not start: ")
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.glob("shots/*.png"))
+
+
+def test_a_slide_that_does_not_finish_names_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _deck(tmp_path)
+    result = CliRunner().invoke(main, ["shots", "talk.md", "--slides", "1", "--timeout", "0.001"])
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        r"slide #/1/0 of talk did not finish rendering in 0\.001 s \(waiting for [a-z .]+\) "
+        r"\(check the slide's images and fonts, or raise --timeout\)",
+        result.output.strip(),
+    ), result.output
+    assert not list((tmp_path / "shots").glob("*.png"))
+
+
+def test_failed_requests_are_warnings_naming_the_slide_and_strict_makes_them_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    filler = "".join(f"# Filler {n}\n\ntext\n\n" for n in range(5))
+    _deck(tmp_path, f'{filler}# Broken\n\n<img data-src="http://127.0.0.1:9/nothing.png">\n')
+    runner = CliRunner()
+    result = runner.invoke(main, ["shots", "talk.md", "--slides", "5"])
+    assert result.exit_code == 0
+    assert "warning: talk.md: slide #/5/0: request failed: http://127.0.0.1:9/nothing.png\n" in result.output
+    strict = runner.invoke(main, ["shots", "talk.md", "--slides", "5", "--strict", "--force"])
+    assert strict.exit_code == 1
+    assert strict.output.strip().endswith(
+        "problem(s) while rendering slides (see the warnings above) (fix them, or run without --strict)"
+    )
