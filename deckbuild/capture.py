@@ -46,6 +46,7 @@ class Capture:
     problems: list[str] = field(default_factory=list)
 
 
+_SLIDES_PER_EXTRA_PAGE = 30
 _START_TIMEOUT = 60.0  # seconds for the browser to start and a deck to open, whatever a slide may take
 
 _NO_MOTION = """
@@ -156,7 +157,8 @@ async def _capture_deck(
         queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
         for slide in job.slides:
             queue.put_nowait(slide)
-        count = max(1, min(pages, len(job.slides)))
+        # Opening the deck in one more page costs about as much as 30 captures save on two cores.
+        count = max(1, min(pages, len(job.slides) // _SLIDES_PER_EXTRA_PAGE))
         await asyncio.gather(*(_worker(context, job, queue, deliver, timeout) for _ in range(count)))
     finally:
         await context.close()
