@@ -149,9 +149,7 @@ def _theme_files(look: Look, assets: Assets) -> list[Path]:
 class _DeckPlan:
     deck: Deck
     look: Look
-    page: Page
     out: Path
-    pattern: str
     scale: float
     fragments: str
     targets: tuple[Target, ...]
@@ -181,12 +179,13 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
         options.slides if options.slides is not None else (settings.slides or "all"), deck, slide_line
     )
     deck_dir = deck.path.resolve().parent
+    slide_files = {f for slide in page.slides for f in slide.files}
     common = hashlib.sha256(
         json.dumps(
             [
                 page.frame,
                 _hash_files(_theme_files(look, assets)),
-                _hash_files([deck_dir / f for f in page.files if f.suffix == ".css"]),
+                _hash_files([deck_dir / f for f in page.files if f not in slide_files]),  # css and its fonts
                 assets.reveal_version,
                 __version__,
                 _RENDERER,
@@ -207,7 +206,7 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
             key = hashlib.sha256(f"{slide_key}|{size}|{fit}|{slide_size}".encode()).hexdigest()
             name = image_name(pattern, deck.slug, h, v, size)
             targets.append(Target(out / name, deck.slug, h, v, size, fit, key))
-    return _DeckPlan(deck, look, page, out, pattern, scale, fragments, tuple(targets))
+    return _DeckPlan(deck, look, out, scale, fragments, tuple(targets))
 
 
 def read_manifest(out: Path) -> dict[str, dict[str, str]]:

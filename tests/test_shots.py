@@ -252,3 +252,15 @@ def test_failed_requests_are_warnings_naming_the_slide_and_strict_makes_them_err
     assert strict.output.strip().endswith(
         "problem(s) while rendering slides (see the warnings above) (fix them, or run without --strict)"
     )
+
+
+def test_a_file_the_decks_css_uses_is_part_of_every_images_key(tmp_path: Path) -> None:
+    (tmp_path / "style.css").write_text(".reveal-viewport { background: url(bg.svg); }\n")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="{}"/></svg>'
+    (tmp_path / "bg.svg").write_text(svg.format("#0f0"))
+    deck = _deck(tmp_path, "---\ncss: style.css\n---\n# A\n\none\n\n# B\n\ntwo\n")
+    take_shots([deck], _options(tmp_path))
+    assert take_shots([deck], _options(tmp_path, check=True)).stale == []
+    (tmp_path / "bg.svg").write_text(svg.format("#f00"))
+    stale = take_shots([deck], _options(tmp_path, check=True)).stale
+    assert sorted(p.name for p in stale) == ["talk_1_960x700.png", "talk_960x700.png"]
