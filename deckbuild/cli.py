@@ -110,7 +110,12 @@ def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> No
     from .shots import ShotOptions, take_shots
 
     settings = ShotOptions(sizes=sizes, **options)
-    report = take_shots(list(decks), settings, _progress_bar() if not settings.check else None)
+    progress = _progress_bar() if not settings.check else None
+    try:
+        report = take_shots(list(decks), settings, progress)
+    finally:
+        if progress is not None:
+            progress.stop()  # before any error is printed
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if settings.check:
@@ -130,55 +135,28 @@ def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> No
     click.echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
 
 
-def _progress_bar() -> Any:
-    """A rich progress bar on a terminal; nothing in CI or a pipe (the summary lines say it all)."""
-    import os
+class _ProgressBar:
+    """A rich progress bar on a terminal, started by the first slide captured."""
 
+    def __init__(self) -> None:
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=True)
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self._task is None:
+            self._bar.start()
+            self._task = self._bar.add_task("capturing", total=total)
+        self._bar.update(self._task, completed=done, description=label)
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._bar.stop()
+
+
+def _progress_bar() -> _ProgressBar | None:
+    """A progress bar on a terminal; nothing in CI or a pipe (the summary lines say it all)."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
-    from rich.progress import Progress
-
-    bar = Progress(transient=True)
-    task = None
-
-    def update(done: int, total: int, label: str) -> None:
-        nonlocal task
-        if task is None:
-            bar.start()
-            task = bar.add_task("capturing", total=total)
-        bar.update(task, completed=done, description=label)
-        if done >= total:
-            bar.stop()
-
-    return update
-
-
-@main.command()
-@click.option("--gallery", is_flag=True, help="Render sample slides in every theme (needs a browser).")
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("gallery"), show_default=True)
-@click.option("--browser-path", type=click.Path(path_type=Path), help="A Chromium or Chrome executable.")
-def themes(gallery: bool, out: Path, browser_path: Path | None) -> None:
-    """List every theme a deck here can use, and where it comes from."""
-    from .assets import find_assets
-    from .themes import find_themes_dir, load_project_theme, theme_names
-
-    assets = find_assets()
-    themes_dir = find_themes_dir(Path.cwd() / "deck.md")
-    names = theme_names(assets, themes_dir)
-    width = max(len(name) for name in names)
-    for name, folder in names.items():
-        if folder is None:
-            click.echo(f"{name:<{width}}  reveal.js {assets.reveal_version}")
-            continue
-        theme = load_project_theme(folder, assets)
-        details = [f"extends {theme.extends}"] if theme.extends else []
-        if theme.fonts:
-            details.append("fonts " + ", ".join(dict.fromkeys(face.package for face in theme.fonts)))
-        if theme.templates:
-            details.append("templates " + ", ".join(sorted(p.name for p in theme.templates.glob("*.j2"))))
-        click.echo(f"{name:<{width}}  {folder}" + (f"  ({'; '.join(details)})" if details else ""))
-    if gallery:
-        from .gallery import render_gallery
-
-        for path in render_gallery(out, list(names), assets, themes_dir, browser_path):
-            click.echo(f"wrote: {path}")
+    return _ProgressBar()
