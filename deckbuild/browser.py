@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,8 +54,13 @@ def find_browser(explicit: Path | None = None, playwright: Playwright | AsyncPla
     if playwright is None:
         from playwright.sync_api import sync_playwright
 
-        with sync_playwright() as started:
-            return find_browser(None, started)
+        def look_up() -> Path:
+            with sync_playwright() as started:
+                return find_browser(None, started)
+
+        # On a thread of its own: Playwright's sync API refuses to start inside a running event loop.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(look_up).result()
     own = Path(playwright.chromium.executable_path)
     if own.is_file():
         return own

@@ -160,3 +160,34 @@ def _progress_bar() -> _ProgressBar | None:
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
     return _ProgressBar()
+
+
+@main.command()
+@click.option("--gallery", is_flag=True, help="Render sample slides in every theme (needs a browser).")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("gallery"), show_default=True)
+@click.option("--browser-path", type=click.Path(path_type=Path), help="A Chromium or Chrome executable.")
+def themes(gallery: bool, out: Path, browser_path: Path | None) -> None:
+    """List every theme a deck here can use, and where it comes from."""
+    from .assets import find_assets
+    from .themes import find_themes_dir, load_project_theme, theme_names
+
+    assets = find_assets()
+    themes_dir = find_themes_dir(Path.cwd() / "deck.md")
+    names = theme_names(assets, themes_dir)
+    width = max(len(name) for name in names)
+    for name, folder in names.items():
+        if folder is None:
+            click.echo(f"{name:<{width}}  reveal.js {assets.reveal_version}")
+            continue
+        theme = load_project_theme(folder, assets)
+        details = [f"extends {theme.extends}"] if theme.extends else []
+        if theme.fonts:
+            details.append("fonts " + ", ".join(dict.fromkeys(face.package for face in theme.fonts)))
+        if theme.templates:
+            details.append("templates " + ", ".join(sorted(p.name for p in theme.templates.glob("*.j2"))))
+        click.echo(f"{name:<{width}}  {folder}" + (f"  ({'; '.join(details)})" if details else ""))
+    if gallery:
+        from .gallery import render_gallery
+
+        for path in render_gallery(out, list(names), assets, themes_dir, browser_path):
+            click.echo(f"wrote: {path}")

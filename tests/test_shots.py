@@ -264,3 +264,12 @@ def test_a_file_the_decks_css_uses_is_part_of_every_images_key(tmp_path: Path) -
     (tmp_path / "bg.svg").write_text(svg.format("#f00"))
     stale = take_shots([deck], _options(tmp_path, check=True)).stale
     assert sorted(p.name for p in stale) == ["talk_1_960x700.png", "talk_960x700.png"]
+
+
+def test_browser_command_names_the_chromium_it_will_use(tmp_path: Path) -> None:
+    runner = CliRunner()
+    found = runner.invoke(main, ["browser"])
+    assert found.exit_code == 0 and Path(found.output.strip()).is_file()
+    missing = runner.invoke(main, ["browser", "--browser-path", str(tmp_path / "nothing")])
+    assert missing.exit_code == 1
+    assert missing.output.startswith(f"no browser at {tmp_path / 'nothing'} (install one with ")
