@@ -24,7 +24,7 @@ browser: venv
 	@if $(DECKBUILD) browser >/dev/null 2>&1; then \
 		echo "browser: $$($(DECKBUILD) browser)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation >/dev/null && \
 		echo "browser: $$($(DECKBUILD) browser)"; \
 	else \
 		echo "No Chromium found. Run: $(PY) -m playwright install chromium  (or: sudo apt-get install chromium)"; \
