@@ -121,6 +121,9 @@ async def _capture_all(
     with ThreadPoolExecutor(max_workers=1) as executor:
 
         def hand_over(capture: Capture) -> None:
+            for done in pending:
+                if done.done() and done.exception() is not None:
+                    raise done.exception()  # type: ignore[misc]  # stop at the first failed write
             pending.append(loop.run_in_executor(executor, deliver, capture))
 
         try:

@@ -334,7 +334,12 @@ def _render(
                 data = encode_png(resize(image, target.size, target.fit))
             current = target.path.read_bytes() if target.path.is_file() else None
             if current != data:
-                write_atomic(target.path, data)
+                try:
+                    write_atomic(target.path, data)
+                except OSError as exc:
+                    raise DeckError(
+                        f"cannot write {target.path}: {exc.strerror}", hint="check free space and permissions"
+                    ) from None
                 report.written.append(target.path)
             else:
                 report.unchanged.append(target.path)

@@ -102,3 +102,12 @@ def test_every_feature_renders_without_errors(browser: Browser, tmp_path: Path) 
     assert page.evaluate("document.querySelector('img').naturalWidth") == 10
     assert errors == [] and bad == []
     page.close()
+
+
+def test_an_unchanged_build_rewrites_nothing(tmp_path: Path) -> None:
+    build([SEED], tmp_path / "site")
+    files = {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    [again] = build([SEED], tmp_path / "site")
+    assert not again.changed
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*") if p.is_file()} == files
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["2018-12-08_NeurIPS_MLOSS", "_deckbuild"]

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from deckbuild.cli import main
+from deckbuild.errors import DeckError
 from deckbuild.shots import MANIFEST, ShotOptions, take_shots
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -273,3 +274,34 @@ def test_browser_command_names_the_chromium_it_will_use(tmp_path: Path) -> None:
     missing = runner.invoke(main, ["browser", "--browser-path", str(tmp_path / "nothing")])
     assert missing.exit_code == 1
     assert missing.output.startswith(f"no browser at {tmp_path / 'nothing'} (install one with ")
+
+
+def test_a_run_that_dies_midway_leaves_whole_files_and_an_honest_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deckbuild.images
+
+    deck = _deck(tmp_path)
+    real = deckbuild.images.write_atomic
+    calls: list[Path] = []
+
+    def dies_on_the_third_png(path: Path, data: bytes) -> None:
+        if path.suffix == ".png":
+            calls.append(path)
+            if len(calls) == 3:
+                raise OSError(28, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(deckbuild.images, "write_atomic", dies_on_the_third_png)
+    with pytest.raises(DeckError, match=r"cannot write .*\.png: No space left on device"):
+        take_shots([deck], _options(tmp_path, jobs=1))
+    monkeypatch.setattr(deckbuild.images, "write_atomic", real)
+    written = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
+    assert 2 <= len(written) < 4  # the run stops soon after the failed write
+    assert [p.name for p in (tmp_path / "shots").iterdir() if p.name.endswith(".tmp")] == []
+    for name in written:
+        with Image.open(tmp_path / "shots" / name) as image:
+            image.load()  # a whole PNG, not a truncated one
+    report = take_shots([deck], _options(tmp_path, check=True))
+    assert sorted(p.name for p in report.unchanged) == written  # the manifest vouches for what was written
+    assert len(report.missing) == 4 - len(written)
