@@ -91,6 +91,7 @@ def load_project_theme(folder: Path, assets: Assets) -> Theme:
     if not css.is_file():
         raise DeckError(f"theme '{folder.name}' has no theme.css", path=folder, hint=f"add {css}")
     settings: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     settings_file = folder / "theme.yml"
     if settings_file.is_file():
         values, lines = parse_yaml(settings_file, settings_file.read_text(encoding="utf-8"), what="theme settings")
@@ -100,7 +101,7 @@ def load_project_theme(folder: Path, assets: Assets) -> Theme:
         raise DeckError(
             f"'extends: {theme.extends}' is not a reveal.js theme",
             path=settings_file,
-            line=_line(settings_file, "extends"),
+            line=lines.get("extends"),
             hint="use one of " + ", ".join(sorted(p.stem for p in (assets.reveal / "theme").glob("*.css"))),
         )
     _check_css_urls(css, folder)
@@ -116,13 +117,6 @@ def load_project_theme(folder: Path, assets: Assets) -> Theme:
             except jinja2.TemplateSyntaxError as exc:
                 raise DeckError(f"template error: {exc.message}", path=template, line=exc.lineno) from None
     return theme
-
-
-def _line(path: Path, key: str) -> int | None:
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if text.startswith(f"{key}:"):
-            return number
-    return None
 
 
 def _settings(path: Path, values: dict[str, Any], lines: dict[str, int], assets: Assets) -> dict[str, Any]:
