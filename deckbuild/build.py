@@ -14,7 +14,7 @@ from .outline import split_deck
 from .render import SHARED, Look, Page, render_deck
 from .site import DeckOutput, write_site
 from .source import read_source
-from .themes import DEFAULT_THEME, resolve_highlight, resolve_theme
+from .themes import DEFAULT_THEME, find_themes_dir, resolve_highlight, resolve_theme
 
 DECK_SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -57,6 +57,20 @@ def _decks_in(folder: Path) -> list[Path]:
     )
 
 
+def source_folders(deck_paths: list[Path]) -> list[Path]:
+    """The folders a build reads from, which no output folder may be or hold.
+
+    The decks' folders, their themes folders and the project root (the working folder).
+    """
+    folders = [Path.cwd()]
+    for path in deck_paths:
+        folders.append(path.resolve().parent)
+        themes = find_themes_dir(path)
+        if themes is not None:
+            folders.append(themes)
+    return list(dict.fromkeys(folders))
+
+
 def load_deck(path: Path, *, theme: str | None = None, assets: Assets | None = None) -> tuple[Deck, Look]:
     """Read, validate and split one deck file, and resolve its look."""
     assets = assets or find_assets()
@@ -96,7 +110,7 @@ def build(paths: list[Path], out: Path, *, theme: str | None = None) -> list[Bui
         slugs[deck.slug] = path
         loaded.append((deck, look, render_deck(deck, look)))
     outputs = [DeckOutput(deck.slug, page, deck.path.resolve().parent, look) for deck, look, page in loaded]
-    changed = write_site(out, outputs, assets)
+    changed = write_site(out, outputs, assets, source_folders([deck.path for deck, _, _ in loaded]))
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
         for (deck, look, page), moved in zip(loaded, changed, strict=True)

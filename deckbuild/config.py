@@ -87,6 +87,29 @@ def _mapping(value: Any) -> dict[str, Any]:
     raise ValueError("must be a map of option: value lines")
 
 
+def reveal_options(value: Any) -> dict[str, Any]:
+    """A map of reveal.js options; its slide size in the same range as ``width``/``height``."""
+    options = _mapping(value)
+    for key in ("width", "height"):
+        if key in options:
+            try:
+                _pixels(options[key])
+            except ValueError as exc:
+                raise ValueError(f"{key} {exc}") from None
+    return options
+
+
+def link_url(value: Any) -> str:
+    """A link for the page: http(s), mailto or relative; never javascript: or data:."""
+    text = _text(value).strip()
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", text)
+    if scheme and scheme[1].lower() not in ("http", "https", "mailto"):
+        raise ValueError(f"must be an http, https, mailto or relative link, not '{scheme[1]}:'")
+    if any(ord(c) < 32 for c in text):
+        raise ValueError("must not contain control characters")
+    return text
+
+
 def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if isinstance(value, str) and value in choices:
@@ -121,7 +144,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "author": ("author", _text),
     "date": ("date", _text),
     "event": ("event", _text),
-    "url": ("url", _text),
+    "url": ("url", link_url),
     "theme": ("theme", _text),
     "highlight": ("highlight", _text),
     "highlightTheme": ("highlight", _text),
@@ -129,9 +152,9 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "transition": ("transition", _choice(TRANSITIONS)),
     "width": ("width", _pixels),
     "height": ("height", _pixels),
-    "reveal": ("reveal", _mapping),
-    "revealOptions": ("reveal", _mapping),
-    "revealjs": ("reveal", _mapping),
+    "reveal": ("reveal", reveal_options),
+    "revealOptions": ("reveal", reveal_options),
+    "revealjs": ("reveal", reveal_options),
     "incremental": ("incremental", _flag),
     "title_slide": ("title_slide", _flag),
     "separator": ("separator", _regex),

@@ -104,6 +104,14 @@ def reveal_config(deck: Deck, look: Look) -> dict[str, Any]:
     return config
 
 
+_SCRIPT_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
+
+
+def script_json(value: Any) -> str:
+    """JSON for inside a ``<script>``: no ``<``, ``>``, ``&``, U+2028 or U+2029 reaches the page raw."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).translate(_SCRIPT_UNSAFE)
+
+
 def stylesheets(look: Look) -> list[str]:
     """The theme's style sheets, relative to the shared folder, in cascade order."""
     theme = look.theme
@@ -142,9 +150,7 @@ def render_deck(deck: Deck, look: Look) -> Page:
         "theme_sheets": [f"../{SHARED}/{sheet}" for sheet in stylesheets(look)],
         "theme_url": f"../{SHARED}/themes/{look.theme.name}" if look.theme.folder else None,
         "css": css,
-        "config": json.dumps(reveal_config(deck, look), sort_keys=True, ensure_ascii=False, default=str).replace(
-            "</", "<\\/"
-        ),
+        "config": script_json(reveal_config(deck, look)),
         "generator": f"deckbuild {__version__}",
     }
     # highlight.js is most of the page's script: load it only for decks that show code.

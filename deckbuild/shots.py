@@ -12,15 +12,18 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .assets import Assets, find_assets
-from .build import build, find_decks, load_deck
+from .build import build, find_decks, load_deck, source_folders
 from .config import FIT_MODES, FRAGMENT_MODES, parse_size
 from .errors import DeckError
 from .model import Deck
+from .outdir import check_output, locked
+from .paths import is_plain_name, regular_files
 from .render import Look, Page, render_deck, reveal_config
 
 MANIFEST = ".deckbuild-shots.json"
@@ -115,14 +118,19 @@ def parse_slides(spec: str, deck: Deck, line: int | None = None) -> list[tuple[i
 def image_name(pattern: str, slug: str, h: int, v: int, size: tuple[int, int]) -> str:
     """The file name for slide (h, v) at ``size``; the default follows reveal.js's URL (#/5, #/4/2)."""
     index = "" if (h, v) == (0, 0) else (f"{h}-{v}" if v else str(h))
+    fields = "fields: {slug} {h} {v} {index} {_index} {width} {height}"
     try:
-        return pattern.format(
+        name = pattern.format(
             slug=slug, h=h, v=v, index=index, _index=f"_{index}" if index else "", width=size[0], height=size[1]
         )
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise DeckError(f"bad --name pattern '{pattern}' ({exc})", hint=fields) from None
+    if not is_plain_name(name) or not name.endswith(".png"):
         raise DeckError(
-            f"bad --name pattern '{pattern}' ({exc})", hint="fields: {slug} {h} {v} {index} {_index} {width} {height}"
-        ) from None
+            f"bad --name pattern '{pattern}': it gives '{name}', which is not a plain .png file name",
+            hint="a name may not hold '/', '..' or start with '.'; choose the folder with -o or shots: out:",
+        )
+    return name
 
 
 def _hash_files(paths: list[Path]) -> str:
@@ -141,7 +149,7 @@ def _theme_files(look: Look, assets: Assets) -> list[Path]:
     else:
         if theme.extends:
             files.append(assets.reveal / "theme" / f"{theme.extends}.css")
-        files.extend(sorted(p for p in theme.folder.rglob("*") if p.is_file()))
+        files.extend(regular_files(theme.folder, what=f"theme '{theme.name}'"))
     return files
 
 
@@ -165,6 +173,8 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
     except ValueError as exc:
         raise DeckError(f"bad --size: {exc}", hint="write e.g. --size 600x390") from None
     scale = options.scale or settings.scale or 1.0
+    if options.scale is not None and not 0.25 <= options.scale <= 4:
+        raise DeckError(f"--scale must be a number from 0.25 to 4, not {options.scale:g}")
     fragments = options.fragments or settings.fragments or "final"
     fit = options.fit or settings.fit or "pad"
     pattern = options.name or settings.name or DEFAULT_NAME
@@ -204,19 +214,62 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
         ).hexdigest()
         for size in sizes:
             key = hashlib.sha256(f"{slide_key}|{size}|{fit}|{slide_size}".encode()).hexdigest()
-            name = image_name(pattern, deck.slug, h, v, size)
+            try:
+                name = image_name(pattern, deck.slug, h, v, size)
+            except DeckError as exc:
+                raise DeckError(
+                    exc.message, path=deck.path, line=line if options.name is None else None, hint=exc.hint
+                ) from None
             targets.append(Target(out / name, deck.slug, h, v, size, fit, key))
     return _DeckPlan(deck, look, out, scale, fragments, tuple(targets))
 
 
-def read_manifest(out: Path) -> dict[str, dict[str, str]]:
-    """The manifest of ``out``: image file name -> {deck, key, sha256}; empty if there is none."""
+def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]]:
+    """The manifest of ``out``: image file name -> {deck, key, sha256}; empty if there is none.
+
+    The manifest is committed with the images, so a pull request can change it: every entry must be a
+    plain ``.png`` file name in ``out``.  A manifest that is not of that shape is an error (``--force``
+    starts a new one), never a reason to touch a file.
+    """
+    path = out / MANIFEST
+    if path.is_symlink():
+        raise DeckError("the manifest is a symlink", path=path, hint="delete it and run with --force")
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        images = data["images"]
-        return {str(k): dict(v) for k, v in images.items()} if isinstance(images, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        if force:
+            return {}
+        raise DeckError(f"cannot read the manifest ({exc})", path=path, hint="run with --force to rewrite it") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        if force:
+            return {}
+        raise DeckError(
+            f"the manifest is not valid JSON ({exc})", path=path, hint="run with --force to rewrite it"
+        ) from None
+    images = data.get("images") if isinstance(data, dict) else None
+    if not isinstance(images, dict):
+        if force:
+            return {}
+        raise DeckError("the manifest has no 'images' map", path=path, hint="run with --force to rewrite it")
+    entries: dict[str, dict[str, str]] = {}
+    for name, entry in images.items():
+        fields = ("deck", "key", "sha256")
+        good = isinstance(entry, dict) and all(isinstance(entry.get(f), str) for f in fields)
+        if not (is_plain_name(name) and name.endswith(".png") and good):
+            if force:
+                continue
+            raise DeckError(
+                f"bad manifest entry {name!r}: an entry must be a plain .png file name in this folder "
+                "with deck, key and sha256",
+                path=path,
+                hint="nothing was deleted; restore the manifest from git, or run with --force to rewrite it",
+            )
+        entries[name] = {f: entry[f] for f in fields}
+    return entries
 
 
 def _write_manifest(out: Path, entries: dict[str, dict[str, str]]) -> None:
@@ -250,11 +303,49 @@ def take_shots(
     for path in deck_paths:
         deck, look = load_deck(path, assets=assets)
         plans.append(_plan_deck(deck, look, render_deck(deck, look), options, assets))
+    _refuse_clashes(plans)
+    outs = list(dict.fromkeys(plan.out for plan in plans))
+    sources = source_folders(deck_paths)
+    for out in outs:
+        check_output(out, sources, flag="-o or shots: out:")
+    if options.check:  # reads only: no lock, since taking one would create the folder
+        return _run(plans, outs, options, progress)
+    with ExitStack() as stack:
+        for out in outs:
+            stack.enter_context(locked(out))
+        return _run(plans, outs, options, progress)
+
+
+def _refuse_clashes(plans: list[_DeckPlan]) -> None:
+    """Two images with one file name would overwrite each other: stop before writing anything."""
+    seen: dict[Path, tuple[_DeckPlan, Target]] = {}
+    for plan in plans:
+        for target in plan.targets:
+            where = target.path.parent.resolve() / target.path.name
+            if where in seen:
+                other_plan, other = seen[where]
+                raise DeckError(
+                    f"slide #/{target.h}/{target.v} at {target.size[0]}x{target.size[1]} and slide "
+                    f"#/{other.h}/{other.v} at {other.size[0]}x{other.size[1]}"
+                    + (f" of {other_plan.deck.path}" if other_plan is not plan else "")
+                    + f" would both be written to {target.path.name}",
+                    path=plan.deck.path,
+                    hint="use a --name pattern with {h}, {v}, {width} and {height} (or {_index})",
+                )
+            seen[where] = (plan, target)
+
+
+def _run(
+    plans: list[_DeckPlan],
+    outs: list[Path],
+    options: ShotOptions,
+    progress: Callable[[int, int, str], None] | None,
+) -> Report:
     report = Report()
-    manifests: dict[Path, dict[str, dict[str, str]]] = {}
+    manifests = {out: read_manifest(out, force=options.force) for out in outs}
     todo: list[tuple[_DeckPlan, list[Target]]] = []
     for plan in plans:
-        manifest = manifests.setdefault(plan.out, read_manifest(plan.out))
+        manifest = manifests[plan.out]
         stale = []
         for target in plan.targets:
             entry = manifest.get(target.path.name)
@@ -276,9 +367,13 @@ def take_shots(
     if todo:
         _render(todo, options, manifests, report, progress)
     for path in report.extra:
-        path.unlink(missing_ok=True)
-        manifests[path.parent].pop(path.name, None)
-        report.removed.append(path)
+        manifest = manifests[path.parent]
+        if _is_ours(path, manifest.get(path.name)):
+            path.unlink()
+            report.removed.append(path)
+        elif path.exists() or path.is_symlink():
+            report.warnings.append(f"{path}: kept: it changed since deckbuild wrote it (delete it yourself)")
+        manifest.pop(path.name, None)
     for out, manifest in manifests.items():
         if manifest or (out / MANIFEST).exists():
             _write_manifest(out, manifest)
@@ -292,6 +387,13 @@ def take_shots(
     return report
 
 
+def _is_ours(path: Path, entry: dict[str, str] | None) -> bool:
+    """True when ``path`` is a regular file holding the bytes the manifest says deckbuild wrote."""
+    if entry is None or path.is_symlink() or not path.is_file():
+        return False
+    return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+
+
 def _render(
     todo: list[tuple[_DeckPlan, list[Target]]],
     options: ShotOptions,
@@ -299,9 +401,11 @@ def _render(
     report: Report,
     progress: Callable[[int, int, str], None] | None,
 ) -> None:
+    from .browser import find_browser
     from .capture import Capture, DeckJob, capture_decks
     from .images import decode_capture, encode_png, resize, write_atomic
 
+    browser = find_browser(options.browser_path)  # before anything is written: no browser, no site
     built = {b.deck.slug: b for b in build([plan.deck.path for plan, _ in todo], options.site)}
     jobs = []
     pending: dict[tuple[str, int, int], list[Target]] = {}
@@ -354,7 +458,7 @@ def _render(
             progress(done, total, f"{capture.slug} #/{capture.h}/{capture.v}")
 
     try:
-        capture_decks(jobs, deliver, pages=options.jobs, browser_path=options.browser_path, timeout=options.timeout)
+        capture_decks(jobs, deliver, pages=options.jobs, browser_path=browser, timeout=options.timeout)
     finally:
         # Keep what was finished, even when a later slide failed.
         for out, manifest in manifests.items():

@@ -14,6 +14,8 @@ from pathlib import Path
 from .assets import Assets
 from .errors import DeckError
 from .fonts import Face, localise_css, stage_faces
+from .outdir import check_output, check_replaceable, locked, remove_stale_staging, stamp
+from .paths import regular_files, symlink_below
 from .render import SHARED, Look, Page
 
 _REVEAL_FILES = ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js", "plugin/highlight.js")
@@ -29,35 +31,115 @@ class DeckOutput:
     look: Look
 
 
-def write_site(out: Path, decks: list[DeckOutput], assets: Assets) -> list[bool]:
-    """Write the shared assets and every deck under ``out``; return, per deck, whether it changed."""
+def write_site(out: Path, decks: list[DeckOutput], assets: Assets, sources: list[Path] | None = None) -> list[bool]:
+    """Write the shared assets and every deck under ``out``; return, per deck, whether it changed.
+
+    Everything is staged first; only then is anything renamed into place, and a failure while renaming
+    puts back what was already moved.  ``sources`` are the folders the build reads (see
+    :func:`outdir.check_output`); an output folder that is or holds one of them is refused.
+    """
+    check_output(out, sources if sources is not None else [d.source_dir for d in decks])
+    for deck in decks:
+        check_replaceable(out / deck.slug)
+    check_replaceable(out / SHARED)
+    for folder in (out, out / SHARED):
+        if folder.is_symlink():
+            raise DeckError("is a symlink; deckbuild does not write through links", path=folder, hint="use -o")
+    with locked(out):
+        remove_stale_staging(out)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".deckbuild-", dir=out))
+        except OSError as exc:
+            raise DeckError(
+                f"cannot write the output folder: {exc.strerror}", path=out, hint="choose another with -o"
+            ) from None
+        try:
+            try:
+                _stage_shared(staging / SHARED, assets, [deck.look for deck in decks])
+                stamp(staging / SHARED)
+                for deck in decks:
+                    _stage_deck(staging / deck.slug, deck)
+            except OSError as exc:
+                raise DeckError(
+                    f"cannot write the output folder: {exc.strerror}",
+                    path=out,
+                    hint="check its permissions and free space",
+                ) from None
+            return _commit(staging, out, decks)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage_deck(folder: Path, deck: DeckOutput) -> None:
+    folder.mkdir()
+    _write_file(folder / "index.html", deck.page.html.encode("utf-8"))
+    for rel in deck.page.files:
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(deck.source_dir / rel, target)
+        except FileNotFoundError:
+            raise DeckError(
+                f"'{rel}' disappeared while the deck was being built",
+                path=deck.source_dir / rel,
+                hint="run the build again",
+            ) from None
+    stamp(folder)
+
+
+def _commit(staging: Path, out: Path, decks: list[DeckOutput]) -> list[bool]:
+    """Rename the staged shared files and deck folders into ``out``; undo them all if one fails."""
+    journal = _Journal(staging / ".old")
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".deckbuild-", dir=out))
+        _merge_in(staging / SHARED, out / SHARED, journal)
+        changed = [_swap_in(staging / deck.slug, out / deck.slug, journal) for deck in decks]
     except OSError as exc:
+        journal.undo()
         raise DeckError(
-            f"cannot write the output folder: {exc.strerror}", path=out, hint="choose another with -o"
+            f"cannot write the output folder: {exc.strerror}; nothing was changed",
+            path=out,
+            hint="check its permissions and free space",
         ) from None
-    try:
-        _stage_shared(staging / SHARED, assets, [deck.look for deck in decks])
-        _merge_in(staging / SHARED, out / SHARED)
-        changed = []
-        for deck in decks:
-            folder = staging / deck.slug
-            folder.mkdir()
-            _write_file(folder / "index.html", deck.page.html.encode("utf-8"))
-            for rel in deck.page.files:
-                target = folder / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(deck.source_dir / rel, target)
-            changed.append(_swap_in(folder, out / deck.slug, staging))
-        return changed
-    except OSError as exc:
-        raise DeckError(
-            f"cannot write the output folder: {exc.strerror}", path=out, hint="check its permissions and free space"
-        ) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    return changed
+
+
+class _Journal:
+    """What :func:`_commit` has moved so far, so that a failure can put it all back."""
+
+    def __init__(self, backups: Path) -> None:
+        self.backups = backups
+        self.steps: list[tuple[str, Path, Path | None]] = []  # (kind, path, backup or staged source)
+
+    def backup(self, path: Path) -> Path:
+        """Move ``path`` aside into the staging folder and remember it."""
+        self.backups.mkdir(exist_ok=True)
+        aside = self.backups / str(len(self.steps))
+        os.replace(path, aside)
+        self.steps.append(("moved", path, aside))
+        return aside
+
+    def created(self, path: Path, source: Path | None = None) -> None:
+        self.steps.append(("created", path, source))
+
+    def undo(self) -> None:
+        for kind, path, other in reversed(self.steps):
+            try:
+                if kind == "moved" and other is not None:
+                    if path.is_dir() and not path.is_symlink():
+                        shutil.rmtree(path)
+                    elif path.exists() or path.is_symlink():
+                        path.unlink()
+                    os.replace(other, path)
+                elif kind == "created":
+                    if path.is_dir() and not path.is_symlink():
+                        if other is None:
+                            path.rmdir()
+                        else:
+                            os.replace(path, other)
+                    elif path.exists():
+                        path.unlink()
+            except OSError:
+                continue  # put back as much as can be put back
 
 
 def _stage_shared(folder: Path, assets: Assets, looks: list[Look]) -> None:
@@ -82,22 +164,45 @@ def _stage_shared(folder: Path, assets: Assets, looks: list[Look]) -> None:
         if theme.folder is not None:
             target = folder / "themes" / theme.name
             if not target.exists():
-                shutil.copytree(theme.folder, target, ignore=shutil.ignore_patterns("templates", "theme.yml"))
+                _copy_theme(theme.folder, target)
             faces.extend(theme.fonts)
     stage_faces(assets, faces, folder)
 
 
-def _merge_in(staged: Path, final: Path) -> None:
+def _copy_theme(folder: Path, target: Path) -> None:
+    """A project theme's files, minus its settings and templates; no symlink is followed or copied."""
+    for path in regular_files(folder, what=f"theme '{folder.name}'"):
+        rel = path.relative_to(folder)
+        if rel.parts[0] in ("templates", "theme.yml"):
+            continue
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / rel)
+
+
+def _merge_in(staged: Path, final: Path, journal: _Journal) -> None:
     """Move every staged file whose bytes differ into ``final``, one atomic rename each.
 
     Files already there and not staged now are kept: other decks built into this site use them.
     """
+    if not final.exists():
+        final.mkdir()
+        journal.created(final)
     for path in sorted(p for p in staged.rglob("*") if p.is_file()):
         target = final / path.relative_to(staged)
+        link = symlink_below(final, target)
+        if link is not None:
+            raise DeckError("is a symlink; deckbuild does not write through links", path=link, hint="remove it")
         if target.is_file() and filecmp.cmp(path, target, shallow=False):
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        for parent in reversed(target.relative_to(final).parents[:-1]):
+            folder = final / parent
+            if not folder.exists():
+                folder.mkdir()
+                journal.created(folder)
+        if target.exists():
+            journal.backup(target)
         os.replace(path, target)
+        journal.created(target)
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -105,14 +210,14 @@ def _write_file(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def _swap_in(staged: Path, final: Path, staging: Path) -> bool:
+def _swap_in(staged: Path, final: Path, journal: _Journal) -> bool:
     """Move ``staged`` to ``final`` unless ``final`` already holds the same bytes; True if moved."""
     if final.is_dir() and _digest(final) == _digest(staged):
         return False
     if final.exists():
-        old = staging / (".old-" + final.name)
-        os.replace(final, old)
+        journal.backup(final)
     os.replace(staged, final)
+    journal.created(final, staged)
     return True
 
 

@@ -12,6 +12,8 @@ import yaml
 
 from .errors import DeckError
 
+MAX_DECK_BYTES = 16 * 2**20
+MAX_YAML_CHARS = 64 * 1024  # front matter and theme settings: plenty for settings, too small for a bomb
 _FENCE = re.compile(r"^---\s*$")
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 
@@ -34,13 +36,20 @@ class Source:
 def read_source(path: Path) -> Source:
     """Read and decode ``path`` and split its front matter off."""
     try:
-        data = path.read_bytes()
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise DeckError("is not a regular file (a device, a pipe or a socket)", path=path, hint="name a .md file")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_DECK_BYTES + 1)
     except FileNotFoundError:
         raise DeckError("no such deck file", path=path, hint="check the path") from None
     except IsADirectoryError:
         raise DeckError("is a folder, not a deck file", path=path, hint="name a .md file") from None
     except OSError as exc:
         raise DeckError(f"cannot read deck: {exc.strerror}", path=path) from None
+    if len(data) > MAX_DECK_BYTES:
+        raise DeckError(
+            f"deck file is larger than {MAX_DECK_BYTES // 2**20} MiB", path=path, hint="split it into several decks"
+        )
     return parse_source(path, data)
 
 
@@ -75,9 +84,29 @@ def parse_source(path: Path, data: bytes) -> Source:
 def parse_yaml(
     path: Path, text: str, first_line: int = 1, what: str = "front matter"
 ) -> tuple[dict[str, Any], dict[str, int]]:
-    """Parse a YAML map; return it and the line of each top-level key (errors at their line)."""
+    """Parse a YAML map; return it and the line of each top-level key (errors at their line).
+
+    The text is input from strangers: anchors and aliases (the way to a "billion laughs" bomb) and
+    duplicate keys are refused, and its size is capped.
+    """
+    if len(text) > MAX_YAML_CHARS:
+        raise DeckError(
+            f"{what} is longer than {MAX_YAML_CHARS // 1024} KiB",
+            path=path,
+            line=first_line,
+            hint="keep settings short; put content in the body",
+        )
     try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise DeckError(
+                    f"YAML anchors and aliases ('&' and '*') are not allowed in {what}",
+                    path=path,
+                    line=first_line + (event.start_mark.line if event.start_mark else 0),
+                    hint="write the value out in full",
+                )
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _refuse_duplicates(node, path, first_line, what)
         value = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -103,3 +132,23 @@ def parse_yaml(
         str(key.value): first_line + key.start_mark.line for key, _ in node.value if isinstance(key, yaml.ScalarNode)
     }
     return {str(k): v for k, v in value.items()}, lines
+
+
+def _refuse_duplicates(node: yaml.Node | None, path: Path, first_line: int, what: str) -> None:
+    """A key given twice in one map is an error at its second line (YAML would keep the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise DeckError(
+                        f"'{key.value}' is given twice in {what}",
+                        path=path,
+                        line=first_line + key.start_mark.line,
+                        hint="keep one of them",
+                    )
+                seen.add(key.value)
+            _refuse_duplicates(value, path, first_line, what)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_duplicates(item, path, first_line, what)

@@ -16,14 +16,17 @@ from typing import Any
 import jinja2
 
 from .assets import Assets
+from .config import reveal_options
 from .errors import DeckError
 from .fonts import Face, check_faces, parse_font_spec
+from .paths import inside, regular_files
 from .source import parse_yaml
 
 DEFAULT_THEME = "black"
 # reveal.js's dark themes get a dark code style, the rest a light one.
 _DARK = frozenset({"black", "black-contrast", "blood", "league", "moon", "night", "dracula"})
 TEMPLATES = ("title.html.j2", "overlay.html.j2")
+_STYLE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*(?:/[a-z0-9][a-z0-9_.-]*)?$", re.I)
 _CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 
 
@@ -88,6 +91,15 @@ def resolve_theme(name: str, assets: Assets, deck_path: Path, line: int | None) 
 def load_project_theme(folder: Path, assets: Assets) -> Theme:
     """Read and check a project theme folder."""
     css = folder / "theme.css"
+    if folder.is_symlink():
+        raise DeckError(
+            f"theme '{folder.name}' is a symlink; deckbuild copies no files from outside the project",
+            path=folder,
+            hint="make it a real folder",
+        )
+    if css.is_symlink():
+        raise DeckError(f"theme '{folder.name}': theme.css is a symlink", path=css, hint="make it a real file")
+    regular_files(folder, what=f"theme '{folder.name}'")  # refuses links out of the folder
     if not css.is_file():
         raise DeckError(f"theme '{folder.name}' has no theme.css", path=folder, hint=f"add {css}")
     settings: dict[str, Any] = {}
@@ -136,9 +148,10 @@ def _settings(path: Path, values: dict[str, Any], lines: dict[str, int], assets:
                 raise bad("must be a whole number of pixels from 64 to 8192")
             out[key] = value
         elif key == "reveal":
-            if not isinstance(value, dict):
-                raise bad("must be a map of reveal.js options")
-            out[key] = {str(k): v for k, v in value.items()}
+            try:
+                out[key] = reveal_options(value)
+            except ValueError as exc:
+                raise bad(str(exc)) from None
         elif key == "fonts":
             specs = value if isinstance(value, list) else [value]
             try:
@@ -163,15 +176,22 @@ def _check_css_urls(css: Path, folder: Path) -> None:
         for url in _CSS_URL.findall(text):
             if re.match(r"^(?:[a-z]+:|#|/)", url):
                 continue
-            target = (css.parent / url.split("?")[0].split("#")[0]).resolve()
-            if not target.is_relative_to(folder.resolve()) or not target.is_file():
+            target = inside(folder, (css.parent / url.split("?")[0].split("#")[0]).relative_to(folder))
+            if target is None:
+                raise DeckError(
+                    f"theme file '{url}' is outside the theme folder",
+                    path=css,
+                    line=number,
+                    hint=f"copy it into {folder} and link it with a relative path",
+                )
+            if not target.is_file():
                 raise DeckError(f"theme file '{url}' is missing", path=css, line=number, hint=f"put it in {folder}")
 
 
 def resolve_highlight(name: str, assets: Assets, deck_path: Path, line: int | None) -> Path:
-    """The highlight.js style sheet called ``name`` (e.g. monokai, github)."""
+    """The highlight.js style sheet called ``name`` (e.g. monokai, github, base16/dracula)."""
     css = assets.highlight_styles / f"{name}.css"
-    if not css.is_file():
+    if not _STYLE_NAME.match(name) or inside(assets.highlight_styles, f"{name}.css") is None or not css.is_file():
         raise DeckError(
             f"unknown code highlighting style '{name}'",
             path=deck_path,

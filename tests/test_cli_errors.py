@@ -227,7 +227,7 @@ def test_web_and_data_urls_are_left_alone(here: Path) -> None:
     )
     result = build("talk.md", "-o", "site")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (here / "site" / "talk").iterdir()) == ["index.html"]
+    assert sorted(p.name for p in (here / "site" / "talk").iterdir()) == [".deckbuild", "index.html"]
 
 
 @pytest.mark.parametrize("colour", ["red", "rgb(0, 0, 0)", "linear-gradient(red, blue)"])
