@@ -155,7 +155,7 @@ async def _capture_deck(
     context = await browser.new_context(
         viewport={"width": job.width, "height": job.height}, device_scale_factor=job.scale
     )
-    context.set_default_timeout(max(timeout, _START_TIMEOUT) * 1000)  # opening the deck; slides use `timeout`
+    context.set_default_timeout(timeout * 1000)
     try:
         queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
         for slide in job.slides:
@@ -167,6 +167,69 @@ async def _capture_deck(
         await context.close()
 
 
+class _Watch:
+    """What a page does behind our back: problems, requests still pending, navigation away, a crash."""
+
+    def __init__(self, page: Page) -> None:
+        self.problems: list[str] = []
+        self.pending: dict[Any, str] = {}
+        self.left: str | None = None
+        self.crashed = False
+        self.loaded = False
+        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda exc: self.problems.append(f"script error: {exc}"))
+        page.on("requestfailed", self._failed)
+        page.on("requestfinished", self._finished)
+        page.on("response", self._response)
+        page.on("crash", lambda _page: setattr(self, "crashed", True))
+        page.on("request", lambda req: self._request(page, req))
+        page.on("framenavigated", lambda frame: self._navigated(page, frame))
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _finished(self, request: Any) -> None:
+        self.pending.pop(request, None)
+
+    def _failed(self, request: Any) -> None:
+        self.pending.pop(request, None)
+        self.problems.append(f"request failed: {request.url}")
+
+    def _request(self, page: Page, request: Any) -> None:
+        self.pending[request] = request.url
+        if self.loaded and request.is_navigation_request() and request.frame == page.main_frame:
+            self.left = self.left or request.url
+
+    def _navigated(self, page: Page, frame: Any) -> None:
+        if self.loaded and frame == page.main_frame:
+            self.left = self.left or frame.url
+
+    def waiting_for(self) -> str:
+        urls = list(dict.fromkeys(self.pending.values()))
+        if not urls:
+            return ""
+        more = f" and {len(urls) - 3} more" if len(urls) > 3 else ""
+        return "; still waiting for " + ", ".join(urls[:3]) + more
+
+
+async def _open(page: Page, job: DeckJob, watch: _Watch, timeout: float) -> None:
+    """Load the deck and wait for reveal.js, within ``timeout`` seconds, naming what is still pending."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await page.goto(job.url, timeout=timeout * 1000)
+        await page.add_style_tag(content=_NO_MOTION)
+        await page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=timeout * 1000)
+        await asyncio.wait_for(page.evaluate(_PREPARE), timeout)
+    except (PlaywrightTimeout, TimeoutError):
+        raise DeckError(
+            f"loading the deck {job.slug} did not finish in {timeout:g} s{watch.waiting_for()}",
+            hint="a file or server the deck uses does not answer; fix the link, or raise --timeout",
+        ) from None
+    watch.loaded = True
+
+
 async def _worker(
     context: Any,
     job: DeckJob,
@@ -174,42 +237,55 @@ async def _worker(
     deliver: Callable[[Capture], None],
     timeout: float,
 ) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
     page: Page = await context.new_page()
-    problems: list[str] = []
-    crashed: list[bool] = []
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
-    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
-    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
-    page.on("crash", lambda _page: crashed.append(True))
-    await page.goto(job.url)
-    await page.add_style_tag(content=_NO_MOTION)
-    await page.wait_for_function("window.Reveal && Reveal.isReady()")
-    await page.evaluate(_PREPARE)
+    watch = _Watch(page)
+    await _open(page, job, watch, timeout)
     cdp = await context.new_cdp_session(page)
     while not queue.empty():
         h, v = queue.get_nowait()
+
+        def left(h: int = h, v: int = v) -> DeckError:
+            return DeckError(
+                f"slide #/{h}/{v} of {job.slug} navigated the page away from the deck (to {watch.left})",
+                hint="a script or link on that slide changes the page's location; remove it from the slide",
+            )
+
         try:
             state = await asyncio.wait_for(page.evaluate(_SHOW, [h, v, job.fragments]), timeout)
+            if watch.crashed:
+                raise DeckError(f"the browser crashed while capturing {job.slug} #/{h}/{v}", hint="run again")
+            if state == "missing":
+                raise DeckError(f"{job.slug} has no slide #/{h}/{v}", hint="see the deck's slide numbers in its URL")
+            # Chromium's own capture call: Playwright's page.screenshot adds waits we have already done
+            # (fonts, a new frame) and costs about 15% more a slide.
+            shot = await cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})
         except TimeoutError:
             stage = await _stage(page)
             raise DeckError(
-                f"slide #/{h}/{v} of {job.slug} did not finish rendering in {timeout:g} s (waiting for {stage})",
+                f"slide #/{h}/{v} of {job.slug} did not finish rendering in {timeout:g} s "
+                f"(waiting for {stage}){watch.waiting_for()}",
                 hint="check the slide's images and fonts, or raise --timeout",
             ) from None
-        if crashed:
-            raise DeckError(f"the browser crashed while capturing {job.slug} #/{h}/{v}", hint="run again")
-        if state == "missing":
-            raise DeckError(f"{job.slug} has no slide #/{h}/{v}", hint="see the deck's slide numbers in its URL")
-        # Chromium's own capture call: Playwright's page.screenshot adds waits we have already done
-        # (fonts, a new frame) and costs about 15% more a slide.
-        shot = await cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})
+        except PlaywrightError:
+            if watch.left or _off_deck(page.url, job.url):
+                watch.left = watch.left or page.url
+                raise left() from None
+            raise
+        if watch.left or _off_deck(page.url, job.url):
+            watch.left = watch.left or page.url
+            raise left()
         png = base64.b64decode(shot["data"])
         size = (round(job.width * job.scale), round(job.height * job.scale))
-        capture = Capture(job.slug, h, v, png, size, problems[:])
-        problems.clear()
+        capture = Capture(job.slug, h, v, png, size, watch.problems[:])
+        watch.problems.clear()
         deliver(capture)
     await page.close()
+
+
+def _off_deck(url: str, deck_url: str) -> bool:
+    return url.split("#")[0] != deck_url.split("#")[0]
 
 
 async def _stage(page: Page) -> str:

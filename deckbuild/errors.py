@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -31,6 +32,10 @@ class DeckError(Exception):
 def _display(path: Path) -> str:
     """Show a path relative to the working directory when it is below it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return (
+            os.path.relpath(os.path.abspath(path))
+            if Path(os.path.abspath(path)).is_relative_to(Path.cwd())
+            else str(path)
+        )
     except ValueError:
         return str(path)

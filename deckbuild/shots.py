@@ -8,6 +8,7 @@ run with nothing changed reads a few files, starts no browser and writes nothing
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -75,6 +76,10 @@ class Report:
     stale: list[Path] = field(default_factory=list)
     extra: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def needs_browser(self) -> bool:
+        return bool(self.missing or self.stale)
 
 
 def parse_slides(spec: str, deck: Deck, line: int | None = None) -> list[tuple[int, int]]:
@@ -310,10 +315,15 @@ def take_shots(
         check_output(out, sources, flag="-o or shots: out:")
     if options.check:  # reads only: no lock, since taking one would create the folder
         return _run(plans, outs, options, progress)
+    browser = None
+    if _run(plans, outs, dataclasses.replace(options, check=True), None).needs_browser:
+        from .browser import find_browser
+
+        browser = find_browser(options.browser_path)  # before anything is written: no browser, no files
     with ExitStack() as stack:
         for out in outs:
             stack.enter_context(locked(out))
-        return _run(plans, outs, options, progress)
+        return _run(plans, outs, dataclasses.replace(options, browser_path=browser or options.browser_path), progress)
 
 
 def _refuse_clashes(plans: list[_DeckPlan]) -> None:

@@ -225,19 +225,6 @@ def test_a_browser_that_will_not_start_is_a_clear_error(tmp_path: Path, monkeypa
     assert not list(tmp_path.glob("shots/*.png"))
 
 
-def test_a_slide_that_does_not_finish_names_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    _deck(tmp_path)
-    result = CliRunner().invoke(main, ["shots", "talk.md", "--slides", "1", "--timeout", "0.001"])
-    assert result.exit_code == 1
-    assert re.fullmatch(
-        r"slide #/1/0 of talk did not finish rendering in 0\.001 s \(waiting for [a-z .]+\) "
-        r"\(check the slide's images and fonts, or raise --timeout\)",
-        result.output.strip(),
-    ), result.output
-    assert not list((tmp_path / "shots").glob("*.png"))
-
-
 def test_failed_requests_are_warnings_naming_the_slide_and_strict_makes_them_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
