@@ -507,5 +507,7 @@ def test_nothing_outside_the_output_folder_changes(
             }
 
         assert outside(after) == outside(before)
+        # No file that was there before (sources, the user's own folders) changed or went, even inside -o.
+        assert {k: after.get(k) for k in before} == before
         if result.exit_code:
             assert after == before, result.output
