@@ -131,7 +131,7 @@ class Preview:
                 )
                 continue
             if changed is None or path in added or self._touches(state, changed):
-                notices.extend(self._build(state))
+                notices.extend(self._build(state, force=changed is not None and self._reload(state, changed)))
         if notices or added:
             notices.append(Notice("", "reload"))
         return notices
@@ -142,14 +142,31 @@ class Preview:
             return True
         built = state.built
         used = {(state.path.parent / rel).resolve() for rel in built.page.files}
-        if used & changed:
-            return True
-        themes = find_themes_dir(state.path)
-        if themes is None:
-            return False
-        return any(path.is_relative_to(themes.resolve()) for path in changed)
+        return bool(used & changed) or self._uses_theme(state, changed)
 
-    def _build(self, state: DeckState) -> list[Notice]:
+    def _reload(self, state: DeckState, changed: set[Path]) -> bool:
+        """Whether open pages must reload, whatever the new HTML: a file the deck uses changed.
+
+        An image keeps its URL (the browser would show the old one from its cache), and a theme's files
+        are shared (``_deckbuild/themes/``), so the deck's own folder may not even change.
+        """
+        used = set() if state.built is None else {(state.path.parent / r).resolve() for r in state.built.page.files}
+        return bool(used & changed) or self._uses_theme(state, changed)
+
+    def _uses_theme(self, state: DeckState, changed: set[Path]) -> bool:
+        """Whether a changed path is in the project's themes/ and can change this deck's look.
+
+        Any project theme may be touched by any file there (theme.yml can name fonts, templates or
+        another base); a deck on a reveal.js theme only by a project theme of the same name appearing.
+        """
+        themes = find_themes_dir(state.path)
+        if themes is None or state.built is None:
+            return False
+        theme = state.built.look.theme
+        root = themes.resolve() if theme.folder is not None else themes.resolve() / theme.name
+        return any(path.is_relative_to(root) for path in changed)
+
+    def _build(self, state: DeckState, force: bool = False) -> list[Notice]:
         started = time.perf_counter()
         try:
             built = build([state.path], self.site, theme=self.theme)[0]
@@ -158,21 +175,21 @@ class Preview:
         except Exception:  # a bug: keep serving, say so
             if self.debug:
                 traceback.print_exc()
-            return self._failed(
-                state, "internal error: this is a bug in deckbuild (run again with --debug for details)"
-            )
+            return self._failed(state, _INTERNAL)
         was_broken = state.error is not None
         state.error = None
         if state.slug != built.deck.slug:
             state.slug = built.deck.slug
-        if not (built.changed or was_broken or state.built is None):
+        if not (built.changed or force or was_broken or state.built is None):
             state.built = built
             return []
-        state.built = built
+        before, state.built = state.built, built
+        kind = "slides" if not force and _only_slides_differ(before, built) else "reload"
+        notice = Notice(state.slug, kind, self.version(state))  # pages at this version may swap slides in place
         state.version += 1
         took = (time.perf_counter() - started) * 1000
         self.say(f"built: /{state.slug}/ ({built.deck.slide_count} slides, {took:.0f} ms)")
-        return [Notice(state.slug, "reload")]
+        return [notice]
 
     def _failed(self, state: DeckState, message: str) -> list[Notice]:
         if state.error == message:
@@ -180,6 +197,16 @@ class Preview:
         state.error = message
         self.warn(message)
         return [Notice(state.slug, "error", message)]
+
+
+def _only_slides_differ(before: BuiltDeck | None, after: BuiltDeck) -> bool:
+    """Whether an open page can take the new slides without a reload: the same page around them.
+
+    Not for decks with code: reveal.js's highlight plugin prepares code blocks only when it starts.
+    """
+    if before is None or before.page.frame != after.page.frame:
+        return False
+    return not any("<pre><code" in page.html for page in (before.page, after.page))
 
 
 def _shown(path: Path) -> str:
@@ -352,9 +379,15 @@ class _Hub:
             return Notice(slug, "error", state.error)
         return None
 
+    def message(self, notice: Notice) -> str:
+        """The JSON a page gets: what to do, the error or where to go, and the deck's version now."""
+        state = self.preview.by_slug(notice.slug)
+        version = self.preview.version(state) if state is not None else self.preview.instance
+        return json.dumps({"type": notice.kind, "message": notice.message, "version": version})
+
     async def tell(self, notices: list[Notice]) -> None:
         for notice in notices:
-            message = json.dumps({"type": notice.kind, "message": notice.message})
+            message = self.message(notice)
             for websocket in list(self.pages.get(notice.slug, ())):
                 with contextlib.suppress(Exception):  # a page that just closed
                     await websocket.send_text(message)
@@ -378,6 +411,14 @@ def _app(preview: Preview, hub: _Hub) -> Any:
     from starlette.routing import Mount, Route, WebSocketRoute
     from starlette.staticfiles import StaticFiles
     from starlette.websockets import WebSocket
+
+    class _Revalidated(StaticFiles):
+        """The built files, which the browser must check again on every use (they change on save)."""
+
+        def file_response(self, *args: Any, **kwargs: Any) -> Response:
+            response = super().file_response(*args, **kwargs)
+            response.headers["Cache-Control"] = "no-cache"
+            return response
 
     templates = jinja2.Environment(
         loader=jinja2.PackageLoader("deckbuild", "templates"), autoescape=jinja2.select_autoescape(default=True)
@@ -411,7 +452,7 @@ def _app(preview: Preview, hub: _Hub) -> Any:
         try:
             first = hub.first_notice(slug, websocket.query_params.get("version", ""))
             if first is not None:
-                await websocket.send_text(json.dumps({"type": first.kind, "message": first.message}))
+                await websocket.send_text(hub.message(first))
             async for _ in websocket.iter_text():
                 pass
         finally:
@@ -424,6 +465,6 @@ def _app(preview: Preview, hub: _Hub) -> Any:
             WebSocketRoute(f"{PREFIX}/ws", pages),
             Route("/{slug}/", deck),
             Route("/{slug}/index.html", deck),
-            Mount("/", StaticFiles(directory=preview.site, html=True, check_dir=False)),
+            Mount("/", _Revalidated(directory=preview.site, html=True, check_dir=False)),
         ]
     )

@@ -1,10 +1,11 @@
 // deckbuild serve: added to pages as they are served (never to the built files).  Listens on a
-// websocket; on "reload" reloads the page and comes back to the same slide and fragment, on "error"
-// shows the build error over the last good deck, on "moved" follows a renamed deck.
+// websocket.  "slides": only the slides changed, so swap them in place (no reload, no flash, the
+// speaker view stays connected); "reload": reload the page and come back to the same slide and
+// fragment; "error": show the build error over the last good deck; "moved": follow a renamed deck.
 (() => {
   const me = document.currentScript;
   const deck = me.dataset.deck;
-  const version = me.dataset.version;
+  let version = me.dataset.version;
   const key = "deckbuild-serve:" + location.pathname + location.search;
   const reveal = () => (window.Reveal && typeof Reveal.isReady === "function" ? Reveal : null);
 
@@ -46,6 +47,50 @@
     box.textContent = message;
   }
 
+  function reload() {
+    remember();
+    location.reload();
+  }
+
+  // The new build's slides into this page, if it shows the build they were made from.
+  async function swap(from) {
+    const r = reveal();
+    if (from !== version || !r || !r.isReady()) return false;
+    const response = await fetch(location.pathname + location.search, { cache: "no-store" });
+    const next = new DOMParser().parseFromString(await response.text(), "text/html");
+    const slides = next.querySelector(".reveal > .slides");
+    const tag = next.querySelector("script[data-deck]");
+    const here = document.querySelector(".reveal > .slides");
+    if (!response.ok || !slides || !tag || !here) return false;
+    const i = r.getIndices();
+    const before = r.getCurrentSlide();
+    here.innerHTML = slides.innerHTML;
+    version = tag.dataset.version;
+    r.sync();
+    r.slide(i.h, i.v || 0, i.f);
+    // The notes plugin tells the speaker view on slide changes: say the slide changed, as it did.
+    r.dispatchEvent({
+      target: r.getCurrentSlide(),
+      type: "slidechanged",
+      data: { indexh: r.getIndices().h, indexv: r.getIndices().v, previousSlide: before, currentSlide: r.getCurrentSlide() },
+    });
+    overlay(null);
+    return true;
+  }
+
+  let queue = Promise.resolve();
+  function update(note) {
+    queue = queue.then(async () => {
+      let done = false;
+      try {
+        done = await swap(note.message);
+      } catch (error) {
+        done = false;
+      }
+      if (!done) reload();
+    });
+  }
+
   let wait = 200;
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -57,8 +102,9 @@
     socket.onmessage = (event) => {
       const note = JSON.parse(event.data);
       if (note.type === "reload") {
-        remember();
-        location.reload();
+        reload();
+      } else if (note.type === "slides") {
+        update(note);
       } else if (note.type === "error") {
         overlay(note.message);
       } else if (note.type === "moved") {
