@@ -2,11 +2,12 @@
 """Time ``deckbuild serve`` from saving a deck to the new slide on screen, for the seed deck.
 
 Starts ``deckbuild serve`` on a free port over a copy of decks/2018-12-08_NeurIPS_MLOSS.md, opens the
-deck at ``#/4/1`` in headless Chromium, then ``--runs`` times: changes that slide's heading in the file
-and measures from just before the write to the first frame painted after reveal.js shows the new
-heading (swapped into the open page, or after a reload) (the page's own clock, ``performance.timeOrigin + now()``, against
-``time.time()``: the same system clock).  Prints the median, the spread, the rebuild times the server
-reported, and how long SIGTERM takes to stop it.  A script, not a test: see docs/benchmarks.md.
+deck at ``#/4/1`` in headless Chromium, then ``--runs`` times changes that slide's heading in the file.
+It measures from just before the write to the first frame painted after reveal.js shows the new
+heading, by the page's own clock (``performance.timeOrigin + now()``) against ``time.time()``, the same
+system clock. Two kinds of save: ``slides`` (only the heading: swapped into the open page) and
+``page`` (also the front matter's transition: the page reloads). Prints medians and spreads, the
+rebuild times the server reported, and how long SIGTERM takes to stop it. A script, not a test.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "decks" / "2018-12-08_NeurIPS_MLOSS.md"
-HEADING = "Holding events"  # the heading of slide 4/1 (an outline topic: a line of its own)
+HEADING = "Holding events"
+TRANSITIONS = ("fade", "none")  # the heading of slide 4/1 (an outline topic: a line of its own)
 
 # In every page (a reload starts a new one): on each frame, look for the marker the bench wrote into the
 # slide; the frame after the one that first shows it is when it is on screen.  The marker is kept in
@@ -65,7 +67,11 @@ def main() -> int:
     shutil.copyfile(SEED, deck)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "deckbuild", "serve", "--port", "0"], cwd=work, env=env, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "deckbuild", "serve", "--port", "0"],
+        cwd=work,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     lines: list[str] = []
     seen = threading.Condition()
@@ -88,7 +94,7 @@ def main() -> int:
                 if not seen.wait(timeout=60):
                     raise SystemExit(f"serve said no {pattern!r}: {lines}")
 
-    latencies: list[float] = []
+    latencies: dict[str, list[float]] = {"slides": [], "page": []}
     builds: list[float] = []
     try:
         url = wait_for(r"serving .* at (http://\S+/)").group(1) + SEED.stem + "/#/4/1"
@@ -98,18 +104,21 @@ def main() -> int:
             page.goto(url)
             page.wait_for_function("window.Reveal && Reveal.isReady()")
             text = deck.read_text(encoding="utf-8")
-            for run in range(args.runs):
+            for run in range(2 * args.runs):
+                kind = "slides" if run < args.runs else "page"  # the frame stays the same, then changes each time
                 marker = f"{HEADING} (edit {run})"
                 new = text.replace(HEADING, marker, 1)
+                if kind == "page":  # something around the slides: the page must reload
+                    new = new.replace("theme: black\n", f"theme: black\ntransition: {TRANSITIONS[run % 2]}\n")
                 page.evaluate("m => sessionStorage.setItem('bench-marker', m)", marker)
                 saved = time.time() * 1000
                 deck.write_text(new, encoding="utf-8")
                 page.wait_for_function(f"window.__marker === {marker!r}", timeout=60_000)
-                latencies.append(page.evaluate("window.__painted") - saved)
+                latencies[kind].append(page.evaluate("window.__painted") - saved)
                 builds.append(float(wait_for(r"^built: /\S+/ \(\d+ slides, (\d+) ms\)", count=run + 2).group(1)))
                 indices = page.evaluate("[Reveal.getIndices().h, Reveal.getIndices().v]")
                 if indices != [4, 1]:
-                    raise SystemExit(f"the reloaded deck is on {indices}, not 4/1")
+                    raise SystemExit(f"the updated deck is on {indices}, not 4/1")
     finally:
         started = time.perf_counter()
         server.send_signal(signal.SIGTERM)
@@ -118,10 +127,12 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    print(f"save to new slide on screen, {SEED.name} at #/4/1, {len(latencies)} saves:")
-    print(f"  median {statistics.median(latencies):.0f} ms, min {min(latencies):.0f}, max {max(latencies):.0f}")
-    print(f"  all: {', '.join(f'{value:.0f}' for value in latencies)}")
-    print(f"  of which the rebuild (server's own timing): median {statistics.median(builds):.0f} ms")
+    print(f"save to new slide on screen, {SEED.name} at #/4/1, {args.runs} saves of each kind:")
+    for kind, label in (("slides", "slides swapped in place"), ("page", "page reloaded")):
+        values = latencies[kind]
+        print(f"  {label}: median {statistics.median(values):.0f} ms, min {min(values):.0f}, max {max(values):.0f}")
+        print(f"    all: {', '.join(f'{value:.0f}' for value in values)}")
+    print(f"  the rebuild (server's own timing): median {statistics.median(builds):.0f} ms")
     print(f"SIGTERM to exit: {stop * 1000:.0f} ms, exit code {code}")
     return 0
 
