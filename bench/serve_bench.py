@@ -115,7 +115,7 @@ def main() -> int:
                 deck.write_text(new, encoding="utf-8")
                 page.wait_for_function(f"window.__marker === {marker!r}", timeout=60_000)
                 latencies[kind].append(page.evaluate("window.__painted") - saved)
-                builds.append(float(wait_for(r"^built: /\S+/ \(\d+ slides, (\d+) ms\)", count=run + 2).group(1)))
+                builds.append(float(wait_for(r"^built: /\S+/ \(\d+ slides?, (\d+) ms\)", count=run + 2).group(1)))
                 indices = page.evaluate("[Reveal.getIndices().h, Reveal.getIndices().v]")
                 if indices != [4, 1]:
                     raise SystemExit(f"the updated deck is on {indices}, not 4/1")

@@ -188,7 +188,8 @@ class Preview:
         notice = Notice(state.slug, kind, self.version(state))  # pages at this version may swap slides in place
         state.version += 1
         took = (time.perf_counter() - started) * 1000
-        self.say(f"built: /{state.slug}/ ({built.deck.slide_count} slides, {took:.0f} ms)")
+        count = built.deck.slide_count
+        self.say(f"built: /{state.slug}/ ({count} slide{'s' * (count != 1)}, {took:.0f} ms)")
         return [notice]
 
     def _failed(self, state: DeckState, message: str) -> list[Notice]:
@@ -338,7 +339,13 @@ async def _run(preview: Preview, sock: socket.socket, stop: _Stop, open_browser:
             *preview.watched(), stop_event=stopped, step=STEP_MS, debounce=DEBOUNCE_MS, rust_timeout=500
         ):
             paths = {Path(path) for _, path in changes}
-            notices = await asyncio.to_thread(preview.refresh, paths)
+            try:
+                notices = await asyncio.to_thread(preview.refresh, paths)
+            except Exception:  # a bug, or the folder vanished mid-listing: keep serving, keep watching
+                if preview.debug:
+                    traceback.print_exc()
+                preview.warn(_INTERNAL)
+                continue
             await hub.tell(notices)
 
     async def announce() -> None:
