@@ -126,9 +126,8 @@ class Preview:
             state = self.decks[path]
             other = slugs.setdefault(state.slug, path)
             if other != path:
-                notices.extend(
-                    self._failed(state, f"two decks would be served at /{state.slug}/ (the other is {other})")
-                )
+                clash = f"two decks would be served at /{state.slug}/ (the other is {_shown(other)})"
+                notices.extend(self._failed(state, clash))
                 continue
             if changed is None or path in added or self._touches(state, changed):
                 notices.extend(self._build(state, force=changed is not None and self._reload(state, changed)))

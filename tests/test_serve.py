@@ -227,18 +227,25 @@ def test_two_saves_within_50_ms_rebuild_once(browser: Browser, project: Path, se
     served = serve()
     page, _ = _open(browser, served.url + "talk/#/4/1")
     deck = project / "decks" / "talk.md"
-    builds = served.count(r"^built: /talk/")
-    started = time.perf_counter()
-    _edit(deck, "original text", "first save")  # an editor writing in place...
-    time.sleep(0.03)  # the stimulus: the second save 30 ms later, not a wait for anything
-    temporary = deck.with_name(".talk.md.tmp")  # ...then again through a temporary file, renamed over it
-    temporary.write_text(deck.read_text(encoding="utf-8").replace("first save", "second save"), encoding="utf-8")
-    os.replace(temporary, deck)
-    assert time.perf_counter() - started < 0.05
-    _shows(page, "second save")
-    _edit(deck, "second save", "third save")  # a later save, to know that no other rebuild is on its way
-    _shows(page, "third save")
-    assert served.count(r"^built: /talk/") == builds + 2
+    text = deck.read_text(encoding="utf-8")
+    judged = 0
+    for attempt in range(3):
+        builds = served.count(r"^built: /talk/")
+        started = time.perf_counter()
+        deck.write_text(text.replace("Said:", f"Said {attempt} first:"), encoding="utf-8")  # an editor's write...
+        time.sleep(0.02)  # the stimulus: the second save 20 ms later, not a wait for anything
+        temporary = deck.with_name(".talk.md.tmp")  # ...then again through a temporary file, renamed over it
+        temporary.write_text(text.replace("Said:", f"Said {attempt} second:"), encoding="utf-8")
+        os.replace(temporary, deck)
+        gap = time.perf_counter() - started
+        _shows(page, f"Said {attempt} second:")
+        deck.write_text(text.replace("Said:", f"Said {attempt} third:"), encoding="utf-8")  # a later save, to know
+        _shows(page, f"Said {attempt} third:")  # that no other rebuild is on its way
+        if gap >= 0.05:  # a loaded machine stretched the stimulus: this attempt says nothing
+            continue
+        judged += 1
+        assert served.count(r"^built: /talk/") == builds + 2
+    assert judged > 0
 
 
 @pytest.mark.browser
