@@ -64,6 +64,38 @@ def build(decks: tuple[Path, ...], out: Path, theme: str | None) -> None:
 
 
 @main.command()
+@click.argument("target", required=False, type=click.Path(path_type=Path))
+@click.option("-p", "--port", type=int, default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("-t", "--theme", help="Theme for every deck, overriding front matter.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the index in a web browser.")
+@click.pass_context
+def serve(ctx: click.Context, target: Path | None, port: int, host: str, theme: str | None, open_browser: bool) -> None:
+    """Preview TARGET (a deck, or a folder; default decks/) with reload on save, until Ctrl-C."""
+    from .serve import serve as run_serve
+
+    run_serve(
+        target,
+        host=host,
+        port=port,
+        theme=theme,
+        open_browser=open_browser,
+        say=click.echo,
+        warn=lambda line: click.echo(line, err=True),
+        debug=(ctx.obj or {}).get("debug", False),
+    )
+
+
+@main.command()
+@click.argument("name")
+def new(name: str) -> None:
+    """Write decks/NAME.md, a deck to start from (never over an existing file)."""
+    from .starter import write_starter
+
+    click.echo(f"wrote: {write_starter(name, Path('decks'))}")
+
+
+@main.command()
 def setup() -> None:
     """Install the pinned reveal.js into the user cache (for a pip-installed deckbuild)."""
     from .assets import install_assets
