@@ -98,7 +98,9 @@ def test_reports_exactly_the_overflowing_slides_at_their_lines(tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "talk.md", "--site", "site"])
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0].startswith(f"talk.md:{_line(deck, '# Long list')}: slide 1/0: content overflows")
+    assert result.stdout.splitlines()[0].startswith(
+        f"talk.md:{_line(deck, '# Long list')}: slide 1/0: content overflows"
+    )
 
 
 ASSET_DECK = """---

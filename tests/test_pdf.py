@@ -94,9 +94,7 @@ def test_a_page_per_slide_at_slide_size_with_text_fonts_links_and_metadata(tmp_p
     fonts = _fonts(reader)
     assert fonts and all(fonts.values()), fonts
     assert any("SourceSansPro" in name for name in fonts), fonts  # the theme's own font, not a fallback
-    links = [
-        annot.get_object()["/A"]["/URI"] for page in reader.pages for annot in page.get("/Annots", []) or []
-    ]
+    links = [annot.get_object()["/A"]["/URI"] for page in reader.pages for annot in page.get("/Annots", []) or []]
     assert "https://revealjs.com/" in links or "https://revealjs.com" in links
     info = reader.metadata
     assert info is not None
