@@ -39,6 +39,7 @@ shots: venv npm browser
 
 bench: venv npm browser
 	$(PY) bench/shots_bench.py
+	$(PY) bench/pdf_bench.py
 
 test: venv npm
 	$(PY) -m pytest -q

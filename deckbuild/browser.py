@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import DeckError
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser as AsyncBrowser
     from playwright.async_api import Playwright as AsyncPlaywright
     from playwright.sync_api import Browser, Playwright
+
+T = TypeVar("T")
 
 # Flags for a quiet, reproducible headless Chromium: no traffic of its own to the network.
 FLAGS = (
@@ -122,3 +125,16 @@ async def open_browser_async(explicit: Path | None = None, timeout: float = 30.0
         finally:
             with suppress(PlaywrightError):
                 await browser.close()
+
+
+def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run the coroutine ``make()`` to its end from synchronous code, and return its result.
+
+    Called from inside a running event loop (a notebook, or Playwright's sync API in use), it runs
+    on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: no event loop in this thread
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(lambda: asyncio.run(make())).result()

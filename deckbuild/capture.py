@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .browser import open_browser_async
+from .browser import open_browser_async, run_sync
 from .errors import DeckError
 
 if TYPE_CHECKING:
@@ -98,17 +98,7 @@ def capture_decks(
 ) -> None:
     """Capture every slide of every job in one browser; call ``deliver`` with each capture."""
 
-    def run() -> None:
-        asyncio.run(_capture_all(jobs, deliver, pages, browser_path, timeout))
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:  # the usual case: no event loop in this thread
-        run()
-        return
-    # Called from inside an event loop (a notebook, or Playwright's sync API in use): use a thread.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(run).result()
+    run_sync(lambda: _capture_all(jobs, deliver, pages, browser_path, timeout))
 
 
 async def _capture_all(

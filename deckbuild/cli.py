@@ -54,13 +54,113 @@ def main(ctx: click.Context, debug: bool) -> None:
     "-o", "--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Output folder."
 )
 @click.option("-t", "--theme", help="Theme for every deck, overriding front matter.")
-def build(decks: tuple[Path, ...], out: Path, theme: str | None) -> None:
+@click.option(
+    "--check", "run_check", is_flag=True, help="Then check the built decks in Chromium (see: deckbuild check)."
+)
+def build(decks: tuple[Path, ...], out: Path, theme: str | None, run_check: bool) -> None:
     """Compile decks (default: every deck in decks/) into OUT/<deck>/index.html."""
     from .build import build as run_build
 
-    for built in run_build(list(decks), out, theme=theme):
+    results = run_build(list(decks), out, theme=theme)
+    for built in results:
         state = "built" if built.changed else "unchanged"
         click.echo(f"{state}: {built.folder / 'index.html'} ({built.deck.slide_count} slides)")
+    if run_check:
+        from .check import check_built
+
+        _report_problems(check_built(results), "text", warn_only=False)
+
+
+def _report_problems(problems: list[Any], output: str, *, warn_only: bool) -> None:
+    """Print what `check` found; exit 1 if anything was, unless only warning."""
+    from .check import problems_json
+
+    if output == "json":
+        click.echo(problems_json(problems))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+    if problems:
+        decks = len({problem.path for problem in problems})
+        click.echo(f"{len(problems)} problem(s) in {decks} deck(s)", err=True)
+        if not warn_only:
+            sys.exit(1)
+    elif output != "json":
+        click.echo("no problems found", err=True)
+
+
+_BROWSER_PATH = click.option(
+    "--browser-path",
+    "--chrome-path",
+    "--executable-path",
+    "browser_path",
+    type=click.Path(path_type=Path),
+    help="A Chromium or Chrome executable [default: Playwright's, else the system's].",
+)
+
+
+@main.command()
+@click.argument("decks", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--site", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Built site.")
+@click.option("-t", "--theme", help="Theme for every deck, overriding front matter.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--warn-only", is_flag=True, help="Report problems but exit 0.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a deck may take.")
+@_BROWSER_PATH
+def check(
+    decks: tuple[Path, ...],
+    site: Path,
+    theme: str | None,
+    output: str,
+    warn_only: bool,
+    timeout: float,
+    browser_path: Path | None,
+) -> None:
+    """Build decks and report, per slide and source line, what overflows, fails to load or is missing."""
+    from .check import check_decks
+
+    problems = check_decks(list(decks), site, theme=theme, browser_path=browser_path, timeout=timeout)
+    _report_problems(problems, output, warn_only=warn_only)
+
+
+@main.command()
+@click.argument("decks", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="PDF folder [default: front matter's, else pdf/].")
+@click.option(
+    "--fragments",
+    type=click.Choice(["final", "separate"]),
+    help="All fragments shown on one page, or a page per fragment step [final].",
+)
+@click.option(
+    "--notes",
+    type=click.Choice(["none", "inline", "page"]),
+    is_flag=False,
+    flag_value="inline",
+    help="Speaker notes: --notes puts them on the slide's page, --notes page on a page of their own [none].",
+)
+@click.option("--site", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Built site.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any PDF is missing or stale.")
+@click.option("--force", is_flag=True, help="Print every PDF again.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds a deck may take.")
+@_BROWSER_PATH
+def pdf(decks: tuple[Path, ...], **options: Any) -> None:
+    """Print each deck to one PDF, a page per slide, re-printing only what changed."""
+    from .pdf import PdfOptions, make_pdfs
+
+    settings = PdfOptions(**options)
+    report = make_pdfs(list(decks), settings)
+    if settings.check:
+        for label, paths in (("missing", report.missing), ("stale", report.stale)):
+            for path in paths:
+                click.echo(f"{label}: {path}")
+        if report.missing or report.stale:
+            click.echo("PDFs are out of date (run: deckbuild pdf)", err=True)
+            sys.exit(1)
+        click.echo(f"up to date: {len(report.unchanged)} PDFs")
+        return
+    for path in report.written:
+        click.echo(f"wrote: {path}")
+    click.echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged")
 
 
 @main.command()

@@ -18,6 +18,8 @@ from .source import Source
 TRANSITIONS = ("none", "fade", "slide", "convex", "concave", "zoom")
 FRAGMENT_MODES = ("final", "initial")
 FIT_MODES = ("pad", "crop")
+PDF_FRAGMENTS = ("final", "separate")
+PDF_NOTES = ("none", "inline", "page")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,15 @@ class ShotSettings:
     fit: str | None = None
     out: str | None = None
     name: str | None = None
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """What ``deckbuild pdf`` prints of a deck when no flags say otherwise."""
+
+    out: str | None = None
+    fragments: str | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class DeckMeta:
     notes_separator: str | None = None
     css: tuple[str, ...] = ()
     shots: ShotSettings = ShotSettings()
+    pdf: PdfSettings = PdfSettings()
     lines: dict[str, int] = field(default_factory=dict)
 
     def line_of(self, key: str) -> int | None:
@@ -208,12 +220,15 @@ def read_meta(source: Source) -> DeckMeta:
         if key == "shots":
             values["shots"] = _shots(source, value, line)
             continue
+        if key == "pdf":
+            values["pdf"] = _pdf(source, value, line)
+            continue
         if key not in _KEYS:
             raise DeckError(
                 f"unknown front-matter key '{key}'",
                 path=source.path,
                 line=line,
-                hint="known keys: " + ", ".join(sorted({*_KEYS, "shots"})),
+                hint="known keys: " + ", ".join(sorted({*_KEYS, "shots", "pdf"})),
             )
         name, convert = _KEYS[key]
         try:
@@ -264,3 +279,25 @@ def _shots(source: Source, value: Any, line: int | None) -> ShotSettings:
         except ValueError as exc:
             raise fail(f"{key}: {exc}") from None
     return ShotSettings(**out)
+
+
+def _pdf(source: Source, value: Any, line: int | None) -> PdfSettings:
+    def fail(message: str) -> DeckError:
+        return DeckError(f"'pdf' {message}", path=source.path, line=line, hint="see docs/pdf.md")
+
+    if not isinstance(value, dict):
+        raise fail("must be a map with out, fragments, notes")
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        try:
+            if key == "out":
+                out["out"] = _text(item)
+            elif key == "fragments":
+                out["fragments"] = _choice(PDF_FRAGMENTS)(item)
+            elif key == "notes":
+                out["notes"] = _choice(PDF_NOTES)("none" if item is False else "inline" if item is True else item)
+            else:
+                raise ValueError(f"has an unknown key '{key}' (known: out, fragments, notes)")
+        except ValueError as exc:
+            raise fail(f"{key}: {exc}") from None
+    return PdfSettings(**out)

@@ -24,12 +24,12 @@ class DeckError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = f"{_display(self.path)}:{self.line}: " if self.line else f"{_display(self.path)}: "
+            where = f"{display_path(self.path)}:{self.line}: " if self.line else f"{display_path(self.path)}: "
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{self.message}{hint}"
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Show a path relative to the working directory when it is below it."""
     try:
         return (

@@ -133,8 +133,10 @@ def render_deck(deck: Deck, look: Look) -> Page:
         stacks.append([])
         for v, slide in enumerate(stack.slides):
             values, used = _slide_html(slide, deck)
-            stacks[-1].append(values)
             slides.append(SlidePage(h, v, json.dumps(values, sort_keys=True), tuple(used)))
+            # The source line goes into the page (for `check`) but not into the slide's own key:
+            # adding a line above a slide must not make its screenshot stale.
+            stacks[-1].append({**values, "line": slide.line})
             files.extend(used)
     css = list(deck.meta.css)
     for href in css:

@@ -389,6 +389,11 @@ def _run(
             _write_manifest(out, manifest)
     for paths in (report.written, report.unchanged, report.removed):
         paths.sort()  # pages finish in any order; say what happened in a stable one
+    if options.strict and todo:  # the slides just captured must also pass `deckbuild check`
+        from .check import check_decks
+
+        found = check_decks([plan.deck.path for plan, _ in todo], options.site, browser_path=options.browser_path)
+        report.warnings.extend(str(p) for p in found if p.kind not in ("console", "request"))  # capture has those
     if options.strict and report.warnings:
         raise DeckError(
             f"{len(report.warnings)} problem(s) while rendering slides (see the warnings above)",

@@ -17,7 +17,7 @@ from deckbuild.cli import main
 
 KNOWN_KEYS = (
     "author, css, data-separator-notes, date, event, height, highlight, highlightTheme, highlight_theme, "
-    "incremental, notesSeparator, reveal, revealOptions, revealjs, separator, separator_notes, "
+    "incremental, notesSeparator, pdf, reveal, revealOptions, revealjs, separator, separator_notes, "
     "separator_vertical, shots, subtitle, theme, title, title_slide, transition, url, verticalSeparator, width"
 )
 NOT_INSTALLED_HINT = "(run 'npm ci' in the deckbuild checkout, or 'deckbuild setup' for a pip install)"
