@@ -54,11 +54,34 @@ def main(ctx: click.Context, debug: bool) -> None:
     "-o", "--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Output folder."
 )
 @click.option("-t", "--theme", help="Theme for every deck, overriding front matter.")
-def build(decks: tuple[Path, ...], out: Path, theme: str | None) -> None:
+@click.option("--separator", help="Regex for horizontal slide separators (reveal-md's flag).")
+@click.option("--vertical-separator", help="Regex for vertical slide separators, e.g. '^--$'.")
+@click.option("--notes-separator", help="Regex that starts the speaker notes [default: 'notes?:'].")
+@click.option("--strict", is_flag=True, help="Warnings are errors: exit 1 and write nothing.")
+def build(
+    decks: tuple[Path, ...],
+    out: Path,
+    theme: str | None,
+    separator: str | None,
+    vertical_separator: str | None,
+    notes_separator: str | None,
+    strict: bool,
+) -> None:
     """Compile decks (default: every deck in decks/) into OUT/<deck>/index.html."""
+    from .build import Separators
     from .build import build as run_build
+    from .config import check_regex
 
-    for built in run_build(list(decks), out, theme=theme):
+    flags = {"--separator": separator, "--vertical-separator": vertical_separator, "--notes-separator": notes_separator}
+    for flag, value in flags.items():
+        if value is not None:
+            check_regex(flag, value)
+    separators = Separators(separator, vertical_separator, notes_separator)
+    built_decks = run_build(list(decks), out, theme=theme, separators=separators, strict=strict)
+    for built in built_decks:
+        for warning in built.deck.warnings:
+            click.echo(str(warning), err=True)
+    for built in built_decks:
         state = "built" if built.changed else "unchanged"
         click.echo(f"{state}: {built.folder / 'index.html'} ({built.deck.slide_count} slides)")
 

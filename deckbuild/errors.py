@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -34,3 +35,23 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+
+@dataclass(frozen=True)
+class DeckWarning:
+    """Something deckbuild builds anyway but the author should know: ``path:line: warning: message``.
+
+    Stages return these with their values (as Sphinx logs them with a location); the CLI prints them
+    on stderr, and ``build --strict`` turns them into a :class:`DeckError`.
+    """
+
+    message: str
+    path: Path | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{_display(self.path)}:{self.line}: " if self.line else f"{_display(self.path)}: "
+        return f"{where}warning: {self.message}"
