@@ -29,10 +29,10 @@ LEADING = re.compile(r"^\{(?P<attrs>[^{}\n]*)\}")
 # Attributes HTML itself has, kept as they are; any other key gets "data-" (pandoc's rule).
 _HTML = frozenset(
     """
-    id class style title lang dir hidden tabindex accesskey draggable spellcheck translate role width height
-    src alt href target rel download type start reversed value name align colspan rowspan loading poster
-    controls autoplay loop muted playsinline preload frameborder allow allowfullscreen sandbox
-    """.split()
+    id class style title lang dir hidden tabindex accesskey draggable spellcheck translate role width height src
+    alt href target rel download type start reversed value name align colspan rowspan loading poster controls
+    autoplay loop muted playsinline preload frameborder allow allowfullscreen sandbox
+    """.split()  # noqa: SIM905
 )
 
 

@@ -178,6 +178,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "title-slide-attributes": ("title_slide_attributes", _mapping),
 }
 
+
 def read_meta(source: Source) -> DeckMeta:
     """Validate ``source``'s front matter into a :class:`DeckMeta`."""
     values: dict[str, Any] = {}

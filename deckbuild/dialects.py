@@ -32,7 +32,7 @@ REVEAL_OPTIONS = frozenset(
     pdfPageHeightOffset pdfSeparateFragments preloadIframes previewLinks progress respondToHashChanges rtl
     scrollActivationWidth scrollLayout scrollProgress scrollSnap showHiddenSlides showNotes showSlideNumber
     shuffle slideNumber sortFragmentsOnSync touch transitionSpeed view viewDistance
-    """.split()
+    """.split()  # noqa: SIM905
 )
 
 # Keys other tools use that deckbuild does not honour: key -> the tool's name, for the warning.

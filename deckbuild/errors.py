@@ -37,7 +37,6 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-
 @dataclass(frozen=True)
 class DeckWarning:
     """Something deckbuild builds anyway but the author should know: ``path:line: warning: message``.

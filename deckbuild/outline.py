@@ -96,7 +96,7 @@ def _title_slide(path: Path, meta: DeckMeta) -> Slide:
     pairs = tuple((str(k), str(v)) for k, v in meta.title_slide_attributes.items() if k not in ("class", "id"))
     attrs = Attributes(pairs=pairs).html()
     line = meta.line_of("title_slide_attributes") if attrs else None
-    return Slide(path, meta.line_of("title") or 1, (), attrs, kind="title", attrs_line=line)
+    return Slide(path, meta.line_of("title") or 1, (), attrs=attrs, kind="title", attrs_line=line)
 
 
 def _chunk_warnings(path: Path, lines: list[_Line], fenced: set[int]) -> list[DeckWarning]:
@@ -196,19 +196,17 @@ def _split_headings(lines: list[_Line], fenced: set[int], slide_level: int | Non
     """Headings start slides; with ``rules`` (pandoc decks) a ``---`` rule starts one too.
 
     Without a slide level, the highest heading level used starts a horizontal slide and the next a
-    vertical one.  With pandoc's ``slide-level: N``, headings above N start a horizontal section,
-    level-N headings a slide (vertical, under a section, when the deck has sections), and deeper
-    headings stay in their slide; level 0 leaves only rules.
+    vertical one.  With pandoc's ``slide-level: N``, as pandoc's reveal.js writer does, the highest
+    heading level used starts a horizontal slide, every other level down to N a vertical slide under
+    it, and deeper headings stay in their slide; level 0 leaves only rules.
     """
     levels = [len(m[1]) for ln in lines if ln.number not in fenced and (m := _HEADING.match(ln.text))]
+    top = min(levels, default=1)
     if slide_level is None:
-        top = min(levels, default=1)
         roles = {top: "h", top + 1: "v"}
-    else:
-        sections = any(level < slide_level for level in levels)
-        roles = {level: "h" for level in range(1, slide_level)} if slide_level else {}
-        if slide_level:
-            roles[slide_level] = "v" if sections else "h"
+    else:  # pandoc nests two levels: the highest heading used, and every other one down to N below it
+        roles = {level: "h" if level == top else "v" for level in range(top, slide_level + 1)}
+    nested = any(roles.get(level) == "v" for level in levels)
     stacks: list[list[_Chunk]] = [[[]]]
     in_section = False  # the current stack was started by a heading that can have slides below it
     for ln in lines:
@@ -216,7 +214,7 @@ def _split_headings(lines: list[_Line], fenced: set[int], slide_level: int | Non
         role = roles.get(len(match[1])) if match else None
         if role == "h":
             stacks.append([[ln]])
-            in_section = "v" in roles.values()
+            in_section = nested
         elif role == "v":
             stacks[-1].append([ln])
         elif rules and ln.number not in fenced and _RULE.match(ln.text):
@@ -253,9 +251,9 @@ def _make_slide(
     warned = False
     first = next((ln for ln in chunk if ln.text.strip()), None)
     if heading_attrs and first is not None and first.number not in fenced and _HEADING.match(first.text):
-        text, found = split_trailing(first.text)
-        if found is not None:
-            attrs.append(found.html())
+        text, written = split_trailing(first.text)
+        if written is not None:
+            attrs.append(written.html())
             attrs_line = first.number
             title = text.lstrip("#").strip()
             chunk = [ln if ln is not first else _Line(ln.number, text if title else "") for ln in chunk]

@@ -4,7 +4,7 @@
   columns: ``::: {.columns}`` holding ``::: {.column width="40%"}`` side by side;
 * ``[text]{.fragment .fade-up}`` bracketed spans;
 * ``. . .`` pauses: what follows a pause, up to the next one, is one fragment;
-* attributes after a heading, an image, or at the end of a paragraph or list item (pandoc and
+* attributes after a heading, an image, a link, or at the end of a paragraph or list item (pandoc and
   markdown-it-attrs), applied to that element; ``{.r-stretch}`` images are lifted out of their
   paragraph, as reveal.js stretches only a slide's direct children;
 * a list alone in a block quote (``> - item``) is shown item by item (pandoc's rule; in an
@@ -184,7 +184,7 @@ def apply_attributes(tokens: list[dict[str, Any]], parent: dict[str, Any] | None
             kind = "list"
         children = token.get("children")
         if isinstance(children, list):
-            _image_attributes(children)
+            _inline_attributes(children)
             apply_attributes(children, token, incremental)
             if kind in ("paragraph", "heading", "block_text") and children and children[-1]["type"] == "text":
                 text, attrs = split_trailing(children[-1]["raw"])
@@ -201,17 +201,17 @@ def apply_attributes(tokens: list[dict[str, Any]], parent: dict[str, Any] | None
     tokens[:] = out
 
 
-def _image_attributes(children: list[dict[str, Any]]) -> None:
-    """``![x](a.png){width=50% .r-stretch}``: the braces after an image are its attributes."""
+def _inline_attributes(children: list[dict[str, Any]]) -> None:
+    """``![x](a.png){width=50% .r-stretch}``, ``[a](b){.c}``: braces right after an image or link."""
     for index, token in enumerate(children[:-1]):
         after = children[index + 1]
-        if token["type"] != "image" or after["type"] != "text":
+        if token["type"] not in ("image", "link") or after["type"] != "text":
             continue
         match = LEADING.match(after["raw"])
         attrs = parse_attributes(match["attrs"]) if match else None
         if match and attrs is not None:
             children[index + 1] = {**after, "raw": after["raw"][match.end() :]}
-            add_html_attrs(token, image_attributes(attrs).html())
+            add_html_attrs(token, (image_attributes(attrs) if token["type"] == "image" else attrs).html())
 
 
 # --- Quarto's code chunks -----------------------------------------------------------------------
