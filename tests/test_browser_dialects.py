@@ -1,4 +1,4 @@
-"""A pandoc/Quarto deck in a real Chromium: backgrounds, fragments, columns and stretched images as reveal.js shows them."""
+"""A pandoc/Quarto deck in Chromium: backgrounds, fragments, columns and stretched images as reveal.js shows them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import io
 import struct
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
