@@ -111,6 +111,17 @@ def _mapping(value: Any) -> dict[str, Any]:
     raise ValueError("must be a map of option: value lines")
 
 
+def _attributes(value: Any) -> dict[str, Any]:
+    """HTML attribute names to text values (pandoc's ``title-slide-attributes``)."""
+    attributes = _mapping(value)
+    for key, item in attributes.items():
+        if not re.fullmatch(r"[A-Za-z_:][\w:.-]*", key):
+            raise ValueError(f"has '{key}', which is no attribute name")
+        if isinstance(item, (dict, list)) or item is None:
+            raise ValueError(f"'{key}' must be text")
+    return attributes
+
+
 def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if isinstance(value, str) and value in choices:
@@ -175,7 +186,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "css": ("css", _paths),
     "lang": ("lang", _text),
     "slide-level": ("slide_level", _level),
-    "title-slide-attributes": ("title_slide_attributes", _mapping),
+    "title-slide-attributes": ("title_slide_attributes", _attributes),
 }
 
 

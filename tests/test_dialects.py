@@ -270,6 +270,16 @@ def test_title_slide_attributes(here: Path) -> None:
     assert title.attrs == 'data-background-color="#123" data-background-size="contain"'
 
 
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [("'a onclick': x", "has 'a onclick', which is no attribute name"), ("data-x: [1, 2]", "'data-x' must be text")],
+)
+def test_title_slide_attributes_are_attributes(entry: str, why: str) -> None:
+    with pytest.raises(DeckError) as caught:
+        meta_of(f"---\ntitle: T\ntitle-slide-attributes:\n  {entry}\n---\n# A\n")
+    assert str(caught.value).startswith(f"talk.md:3: 'title-slide-attributes' {why} (got ")
+
+
 def test_heading_attributes_stay_on_the_heading_in_a_separator_deck(here: Path) -> None:
     d = deck(here / "talk.md", "## A {.r-fit-text}\n\n---\n\n## B\n")
     assert d.stacks[0].slides[0].attrs == ""
