@@ -7,16 +7,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import Assets, find_assets
-from .config import read_meta
-from .errors import DeckError
+from .config import DeckMeta, read_meta
+from .dialects import theme_sheet, with_title_block
+from .errors import DeckError, DeckWarning
 from .model import Deck
 from .outline import split_deck
 from .render import SHARED, Look, Page, render_deck
 from .site import DeckOutput, write_site
 from .source import read_source
-from .themes import DEFAULT_THEME, find_themes_dir, resolve_highlight, resolve_theme
+from .themes import DEFAULT_THEME, find_themes_dir, resolve_highlight, resolve_theme, theme_names
 
-DECK_SUFFIXES = (".md", ".markdown", ".txt")
+DECK_SUFFIXES = (".md", ".markdown", ".txt", ".qmd")
+
+
+@dataclass(frozen=True)
+class Separators:
+    """reveal-md's ``--separator``, ``--vertical-separator`` and ``--notes-separator`` (regexes)."""
+
+    separator: str | None = None
+    vertical_separator: str | None = None
+    notes_separator: str | None = None
+
+    def apply(self, meta: DeckMeta) -> DeckMeta:
+        given = {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        return dataclasses.replace(meta, **given, lines={**meta.lines, **dict.fromkeys(given, 0)}) if given else meta
 
 
 @dataclass(frozen=True)
@@ -71,13 +85,23 @@ def source_folders(deck_paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(folders))
 
 
-def load_deck(path: Path, *, theme: str | None = None, assets: Assets | None = None) -> tuple[Deck, Look]:
+def load_deck(
+    path: Path, *, theme: str | None = None, assets: Assets | None = None, separators: Separators | None = None
+) -> tuple[Deck, Look]:
     """Read, validate and split one deck file, and resolve its look."""
     assets = assets or find_assets()
-    source = read_source(path)
+    source, title_block = with_title_block(read_source(path))
     meta = read_meta(source)
+    if title_block or path.suffix == ".qmd":
+        meta = dataclasses.replace(meta, dialect="pandoc")
+    if separators is not None:
+        meta = separators.apply(meta)
     if theme:
         meta = dataclasses.replace(meta, theme=theme, lines={**meta.lines, "theme": 0})
+    elif meta.theme and (sheet := theme_sheet(meta.theme, path, theme_names(assets, find_themes_dir(path)))):
+        # A theme that is a style sheet of the deck's own goes over reveal.js's default theme.
+        line = meta.line_of("css") or meta.line_of("theme") or 0
+        meta = dataclasses.replace(meta, theme=None, css=(sheet, *meta.css), lines={**meta.lines, "css": line})
     deck = split_deck(source, meta, path.stem)
     chosen = resolve_theme(meta.theme or DEFAULT_THEME, assets, path, meta.line_of("theme"))
     highlight = resolve_highlight(meta.highlight or chosen.highlight, assets, path, meta.line_of("highlight"))
@@ -85,16 +109,24 @@ def load_deck(path: Path, *, theme: str | None = None, assets: Assets | None = N
     return deck, look
 
 
-def build(paths: list[Path], out: Path, *, theme: str | None = None) -> list[BuiltDeck]:
+def build(
+    paths: list[Path],
+    out: Path,
+    *,
+    theme: str | None = None,
+    separators: Separators | None = None,
+    strict: bool = False,
+) -> list[BuiltDeck]:
     """Build the decks at ``paths`` (default: ``decks/``) into ``out``.
 
-    Every deck is read, checked and rendered before anything is written.
+    Every deck is read, checked and rendered before anything is written.  Each built deck carries its
+    warnings (``deck.warnings``); with ``strict`` the first of them is an error and nothing is written.
     """
     assets = find_assets()
     loaded = []
     slugs: dict[str, Path] = {}
     for path in find_decks(paths):
-        deck, look = load_deck(path, theme=theme, assets=assets)
+        deck, look = load_deck(path, theme=theme, assets=assets, separators=separators)
         if deck.slug == SHARED or deck.slug.startswith("."):
             raise DeckError(
                 f"a deck cannot be called {deck.slug}: that name is kept for the shared folder",
@@ -109,9 +141,18 @@ def build(paths: list[Path], out: Path, *, theme: str | None = None) -> list[Bui
             )
         slugs[deck.slug] = path
         loaded.append((deck, look, render_deck(deck, look)))
+    warnings = [warning for deck, _, _ in loaded for warning in deck.warnings]
+    if strict and warnings:
+        raise _strict_error(warnings)
     outputs = [DeckOutput(deck.slug, page, deck.path.resolve().parent, look) for deck, look, page in loaded]
     changed = write_site(out, outputs, assets, source_folders([deck.path for deck, _, _ in loaded]))
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
         for (deck, look, page), moved in zip(loaded, changed, strict=True)
     ]
+
+
+def _strict_error(warnings: list[DeckWarning]) -> DeckError:
+    first = warnings[0]
+    more = f"; {len(warnings) - 1} more warning{'s' if len(warnings) > 2 else ''}" if len(warnings) > 1 else ""
+    return DeckError(first.message, path=first.path, line=first.line, hint=f"--strict makes warnings errors{more}")

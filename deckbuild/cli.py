@@ -57,18 +57,41 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--check", "run_check", is_flag=True, help="Then check the built decks in Chromium (see: deckbuild check)."
 )
-def build(decks: tuple[Path, ...], out: Path, theme: str | None, run_check: bool) -> None:
+@click.option("--separator", help="Regex for horizontal slide separators (reveal-md's flag).")
+@click.option("--vertical-separator", help="Regex for vertical slide separators, e.g. '^--$'.")
+@click.option("--notes-separator", help="Regex that starts the speaker notes [default: 'notes?:'].")
+@click.option("--strict", is_flag=True, help="Warnings are errors: exit 1 and write nothing.")
+def build(
+    decks: tuple[Path, ...],
+    out: Path,
+    theme: str | None,
+    run_check: bool,
+    separator: str | None,
+    vertical_separator: str | None,
+    notes_separator: str | None,
+    strict: bool,
+) -> None:
     """Compile decks (default: every deck in decks/) into OUT/<deck>/index.html."""
+    from .build import Separators
     from .build import build as run_build
+    from .config import check_regex
 
-    results = run_build(list(decks), out, theme=theme)
-    for built in results:
+    flags = {"--separator": separator, "--vertical-separator": vertical_separator, "--notes-separator": notes_separator}
+    for flag, value in flags.items():
+        if value is not None:
+            check_regex(flag, value)
+    separators = Separators(separator, vertical_separator, notes_separator)
+    built_decks = run_build(list(decks), out, theme=theme, separators=separators, strict=strict)
+    for built in built_decks:
+        for warning in built.deck.warnings:
+            click.echo(str(warning), err=True)
+    for built in built_decks:
         state = "built" if built.changed else "unchanged"
         click.echo(f"{state}: {built.folder / 'index.html'} ({built.deck.slide_count} slides)")
     if run_check:
         from .check import check_built
 
-        _report_problems(check_built(results), "text", warn_only=False)
+        _report_problems(check_built(built_decks), "text", warn_only=False)
 
 
 def _report_problems(problems: list[Any], output: str, *, warn_only: bool) -> None:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import DeckError
+from .dialects import OLD_TRANSITIONS, did_you_mean, translate_keys
+from .errors import DeckError, DeckWarning
 from .source import Source
 
 TRANSITIONS = ("none", "fade", "slide", "convex", "concave", "zoom")
@@ -68,7 +69,12 @@ class DeckMeta:
     css: tuple[str, ...] = ()
     shots: ShotSettings = ShotSettings()
     pdf: PdfSettings = PdfSettings()
+    lang: str | None = None
+    slide_level: int | None = None
+    title_slide_attributes: dict[str, Any] = field(default_factory=dict)
+    dialect: str | None = None  # "pandoc" for pandoc and Quarto decks (their slide rules apply)
     lines: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[DeckWarning, ...] = ()
 
     def line_of(self, key: str) -> int | None:
         """The front-matter line of ``key``, if it was set there."""
@@ -79,6 +85,24 @@ def _text(value: Any) -> str:
     if isinstance(value, (str, int, float, datetime.date)) and not isinstance(value, bool):
         return str(value)
     raise ValueError("must be text")
+
+
+def _names(value: Any) -> str:
+    """One name, or pandoc's and Quarto's list of authors (names, or maps with a ``name``)."""
+    if isinstance(value, list):
+        names = [item.get("name") if isinstance(item, dict) else item for item in value]
+        return ", ".join(_text(name) for name in names)
+    return _text(value)
+
+
+def _transition(value: Any) -> str:
+    return _choice(TRANSITIONS)(OLD_TRANSITIONS.get(value, value) if isinstance(value, str) else value)
+
+
+def _level(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
+        return value
+    raise ValueError("must be a heading level from 0 to 6")
 
 
 def _flag(value: Any) -> bool:
@@ -122,6 +146,17 @@ def link_url(value: Any) -> str:
     return text
 
 
+def _attributes(value: Any) -> dict[str, Any]:
+    """HTML attribute names to text values (pandoc's ``title-slide-attributes``)."""
+    attributes = _mapping(value)
+    for key, item in attributes.items():
+        if not re.fullmatch(r"[A-Za-z_:][\w:.-]*", key):
+            raise ValueError(f"has '{key}', which is no attribute name")
+        if isinstance(item, (dict, list)) or item is None:
+            raise ValueError(f"'{key}' must be text")
+    return attributes
+
+
 def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if isinstance(value, str) and value in choices:
@@ -141,6 +176,14 @@ def _regex(value: Any) -> str:
     return value
 
 
+def check_regex(name: str, value: str) -> str:
+    """A separator given on the command line, checked as the front matter's are."""
+    try:
+        return _regex(value)
+    except ValueError as exc:
+        raise DeckError(f"{name} {exc}", hint=f"got {value!r}") from None
+
+
 def _paths(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(",") if part.strip())
@@ -153,7 +196,7 @@ def _paths(value: Any) -> tuple[str, ...]:
 _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "title": ("title", _text),
     "subtitle": ("subtitle", _text),
-    "author": ("author", _text),
+    "author": ("author", _names),
     "date": ("date", _text),
     "event": ("event", _text),
     "url": ("url", link_url),
@@ -161,7 +204,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "highlight": ("highlight", _text),
     "highlightTheme": ("highlight", _text),
     "highlight_theme": ("highlight", _text),
-    "transition": ("transition", _choice(TRANSITIONS)),
+    "transition": ("transition", _transition),
     "width": ("width", _pixels),
     "height": ("height", _pixels),
     "reveal": ("reveal", reveal_options),
@@ -176,30 +219,10 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "separator_notes": ("notes_separator", _regex),
     "data-separator-notes": ("notes_separator", _regex),
     "css": ("css", _paths),
+    "lang": ("lang", _text),
+    "slide-level": ("slide_level", _level),
+    "title-slide-attributes": ("title_slide_attributes", _attributes),
 }
-
-# reveal-md options that make sense only to reveal-md's own server; accepted so its decks build.
-_IGNORED = frozenset(
-    [
-        "scripts",
-        "preprocessor",
-        "template",
-        "listingTemplate",
-        "assetsDir",
-        "absoluteUrl",
-        "featuredSlide",
-        "static",
-        "staticDirs",
-        "port",
-        "host",
-        "watch",
-        "print",
-        "printSize",
-        "glob",
-        "disableAutoOpen",
-        "mermaid",
-    ]
-)
 
 
 def read_meta(source: Source) -> DeckMeta:
@@ -213,10 +236,11 @@ def read_meta(source: Source) -> DeckMeta:
         items = [kv for kv in items if kv[0] != "slides"] + list(source.meta["slides"].items())
         for key in source.meta["slides"]:
             lines.setdefault(str(key), line or 0)
-    for key, value in items:
+    # Other tools' keys become deckbuild's, or a warning each (dialects.py).
+    translated = translate_keys(source.path, items, lines, known={*_KEYS, "shots"})
+    lines = translated.lines
+    for key, value in translated.items:
         line = lines.get(key)
-        if key in _IGNORED:
-            continue
         if key == "shots":
             values["shots"] = _shots(source, value, line)
             continue
@@ -228,7 +252,9 @@ def read_meta(source: Source) -> DeckMeta:
                 f"unknown front-matter key '{key}'",
                 path=source.path,
                 line=line,
-                hint="known keys: " + ", ".join(sorted({*_KEYS, "shots", "pdf"})),
+                hint=f"did you mean '{close}'?"
+                if (close := did_you_mean(key, {*_KEYS, "shots", "pdf"}))
+                else "known keys: " + ", ".join(sorted({*_KEYS, "shots", "pdf"})),
             )
         name, convert = _KEYS[key]
         try:
@@ -236,7 +262,7 @@ def read_meta(source: Source) -> DeckMeta:
         except ValueError as exc:
             raise DeckError(f"'{key}' {exc}", path=source.path, line=line, hint=f"got {value!r}") from None
         lines[name] = line or 0
-    return DeckMeta(**values, lines=lines)
+    return DeckMeta(**values, dialect=translated.dialect, lines=lines, warnings=tuple(translated.warnings))
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -39,3 +40,22 @@ def display_path(path: Path) -> str:
         )
     except ValueError:
         return str(path)
+
+
+@dataclass(frozen=True)
+class DeckWarning:
+    """Something deckbuild builds anyway but the author should know: ``path:line: warning: message``.
+
+    Stages return these with their values (as Sphinx logs them with a location); the CLI prints them
+    on stderr, and ``build --strict`` turns them into a :class:`DeckError`.
+    """
+
+    message: str
+    path: Path | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{display_path(self.path)}:{self.line}: " if self.line else f"{display_path(self.path)}: "
+        return f"{where}warning: {self.message}"

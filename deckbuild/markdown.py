@@ -15,6 +15,8 @@ from typing import Any
 import mistune
 from mistune.core import BlockState
 
+from . import pandoc
+
 _ELEMENT = re.compile(r"^<!--\s*\.element:\s*(.*?)\s*-->$", re.DOTALL)
 _INLINE_ELEMENTS = {"image", "link", "strong", "emphasis", "codespan", "strikethrough", "mark"}
 _SRC = re.compile(
@@ -59,6 +61,7 @@ class _SlideRenderer(mistune.HTMLRenderer):
         # mistune parses inline text lazily; materialise the whole tree before moving attributes.
         tree = list(tokens)
         _apply_element_comments(tree, None)
+        pandoc.apply_attributes(tree, None, self.incremental)
         return self.render_tokens(tree, state)
 
     def render_token(self, token: dict[str, Any], state: BlockState) -> str:
@@ -66,7 +69,12 @@ class _SlideRenderer(mistune.HTMLRenderer):
         extra = token.get("html_attrs")
         if extra:
             html = _add_attrs(html, extra)
-        if self.incremental and token["type"] in ("list_item", "task_list_item") and "fragment" not in (extra or ""):
+        if (
+            self.incremental
+            and token["type"] in ("list_item", "task_list_item")
+            and "fragment" not in (extra or "")
+            and not token.get("static")
+        ):
             html = _add_attrs(html, 'class="fragment"')
         if token["type"] in ("inline_html", "block_html"):
             self.urls.extend(file_references(token.get("raw", "")))
@@ -77,7 +85,14 @@ class _SlideRenderer(mistune.HTMLRenderer):
         return super().image(text, url, title)
 
     def block_code(self, code: str, info: str | None = None) -> str:
-        match = _CODE_INFO.match((info or "").strip())
+        info = (info or "").strip()
+        if info == "{=html}":  # pandoc's raw HTML block
+            self.urls.extend(file_references(code))
+            return code
+        chunk = pandoc.CHUNK.match(info)
+        if chunk:  # a Quarto / R Markdown chunk: shown, never run
+            info, code = chunk["lang"], pandoc.chunk_code(code)
+        match = _CODE_INFO.match(info)
         lang = match["lang"] if match else ""
         attrs = ' class="language-' + mistune.escape(lang) + '"' if lang else ' class="nohighlight"'
         if match and match["lines"] is not None:
@@ -142,7 +157,18 @@ def _strip_trailing_space(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _markdown(incremental: bool) -> tuple[mistune.Markdown, _SlideRenderer]:
     renderer = _SlideRenderer(incremental)
-    md = mistune.create_markdown(renderer=renderer, plugins=["table", "strikethrough", "mark", "task_lists"])
+    md = mistune.create_markdown(
+        renderer=renderer,
+        plugins=[
+            "table",
+            "strikethrough",
+            "mark",
+            "task_lists",
+            pandoc.fenced_divs,
+            pandoc.pauses,
+            pandoc.spans,
+        ],
+    )
     return md, renderer
 
 

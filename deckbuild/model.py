@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import DeckMeta
+from .errors import DeckWarning
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Deck:
     meta: DeckMeta
     stacks: tuple[Stack, ...]
     mode: str  # how it was split: "separators", "headings" or "outline"
+    warnings: tuple[DeckWarning, ...] = ()  # what the author should know; the build goes on
 
     @property
     def slide_count(self) -> int:

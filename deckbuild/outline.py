@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .attributes import Attributes, split_trailing
 from .config import DeckMeta
-from .errors import DeckError
+from .errors import DeckError, DeckWarning
 from .model import Block, Deck, Slide, Stack
 from .source import Source
 
@@ -35,6 +36,10 @@ _DIV_OPEN = re.compile(r"^:{3,}[ \t]*\{?[ \t]*\.?(notes|incremental|nonincrement
 _DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
 _SLIDE_ATTRS = re.compile(r"<!--\s*\.slide:\s*(.*?)\s*-->")
 _BULLET = re.compile(r"^(?:[-*+•‣◦▪·]|\d{1,3}[.)])[ \t]+")
+_RULE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$")
+_PANDOC_BODY = re.compile(r"^(?: {0,3}\.[ \t]\.[ \t]\.[ \t]*| {0,3}:{3,}[ \t]*\{.*)$")
+_NOT_A_SEPARATOR = re.compile(r"^[ \t]*(?:-{2,}|={3,}|\*{3,}|_{3,}|\^{3,})[ \t]*$")
+_CHUNK_OPEN = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)[^}]*\}[ \t]*$")
 _BLOCKY = re.compile(r"^\s*(?:<|\||>|!\[|```|~~~|:::|notes?:)", re.IGNORECASE)
 
 
@@ -48,23 +53,32 @@ def split_deck(source: Source, meta: DeckMeta, slug: str) -> Deck:
     """Split ``source``'s body into a :class:`Deck` of stacks and slides."""
     lines = [_Line(source.body_start + i, text) for i, text in enumerate(source.body)]
     fenced = _fenced_lines(lines)
+    # Pandoc and Quarto decks: headings and `---` rules both start slides (pandoc's slide rules).
+    pandoc = meta.dialect == "pandoc" or any(_PANDOC_BODY.match(ln.text) for ln in lines if ln.number not in fenced)
+    has_headings = any(_HEADING.match(ln.text) for ln in lines if ln.number not in fenced)
     mode: str
     if meta.separator or meta.vertical_separator:
         mode, chunks = "separators", _split_regex(lines, fenced, meta)
+    elif pandoc and (has_headings or meta.slide_level is not None):
+        mode, chunks = "headings", _split_headings(lines, fenced, meta.slide_level, rules=True)
     elif any(_HSEP.match(ln.text) or _VSEP.match(ln.text) for ln in lines if ln.number not in fenced):
         mode, chunks = "separators", _split_lines(lines, fenced)
     elif _looks_like_outline(lines, fenced):
         return _outline_deck(source, meta, slug, lines)
-    elif any(_HEADING.match(ln.text) for ln in lines if ln.number not in fenced):
-        mode, chunks = "headings", _split_headings(lines, fenced)
+    elif has_headings:
+        mode, chunks = "headings", _split_headings(lines, fenced, meta.slide_level, rules=False)
     else:
         mode, chunks = "single", [[lines] if _has_content(lines) else []]
+    warnings = [*meta.warnings, *_chunk_warnings(source.path, lines, fenced)]
     stacks = []
     for stack in chunks:
-        slides = tuple(_make_slide(source.path, chunk, fenced, meta) for chunk in stack)
+        slides = tuple(
+            _make_slide(source.path, chunk, fenced, meta, heading_attrs=mode == "headings", warnings=warnings)
+            for chunk in stack
+        )
         stacks.append(Stack(slides))
     stacks = [s for s in stacks if s.slides]
-    title_slide = meta.title_slide if meta.title_slide is not None else mode == "headings"
+    title_slide = meta.title_slide if meta.title_slide is not None else (mode == "headings" or pandoc)
     if title_slide and meta.title:
         stacks.insert(0, Stack((_title_slide(source.path, meta),)))
     if not stacks:
@@ -74,11 +88,25 @@ def split_deck(source: Source, meta: DeckMeta, slug: str) -> Deck:
             line=source.body_start,
             hint="write some Markdown after the front matter",
         )
-    return Deck(source.path, slug, meta, tuple(stacks), mode)
+    return Deck(source.path, slug, meta, tuple(stacks), mode, tuple(warnings))
 
 
 def _title_slide(path: Path, meta: DeckMeta) -> Slide:
-    return Slide(path, meta.line_of("title") or 1, (), kind="title")
+    """The title slide, with pandoc's ``title-slide-attributes`` on its section."""
+    pairs = tuple((str(k), str(v)) for k, v in meta.title_slide_attributes.items() if k not in ("class", "id"))
+    attrs = Attributes(pairs=pairs).html()
+    line = meta.line_of("title_slide_attributes") if attrs else None
+    return Slide(path, meta.line_of("title") or 1, (), attrs=attrs, kind="title", attrs_line=line)
+
+
+def _chunk_warnings(path: Path, lines: list[_Line], fenced: set[int]) -> list[DeckWarning]:
+    """One warning for a deck's Quarto / R Markdown code chunks: deckbuild shows them, never runs them."""
+    chunks = [(ln.number, m["lang"]) for ln in lines if ln.number in fenced and (m := _CHUNK_OPEN.match(ln.text))]
+    if not chunks:
+        return []
+    langs = ", ".join(dict.fromkeys("{" + lang + "}" for _, lang in chunks))
+    count = f"{len(chunks)} code chunks" if len(chunks) > 1 else "a code chunk"
+    return [DeckWarning(f"{count} ({langs}) shown as code: deckbuild does not run code", path, chunks[0][0])]
 
 
 def _fenced_lines(lines: list[_Line]) -> set[int]:
@@ -164,16 +192,36 @@ def _has_content(chunk: _Chunk) -> bool:
 # --- headings -----------------------------------------------------------------------------------
 
 
-def _split_headings(lines: list[_Line], fenced: set[int]) -> list[list[_Chunk]]:
+def _split_headings(lines: list[_Line], fenced: set[int], slide_level: int | None, rules: bool) -> list[list[_Chunk]]:
+    """Headings start slides; with ``rules`` (pandoc decks) a ``---`` rule starts one too.
+
+    Without a slide level, the highest heading level used starts a horizontal slide and the next a
+    vertical one.  With pandoc's ``slide-level: N``, as pandoc's reveal.js writer does, the highest
+    heading level used starts a horizontal slide, every other level down to N a vertical slide under
+    it, and deeper headings stay in their slide; level 0 leaves only rules.
+    """
     levels = [len(m[1]) for ln in lines if ln.number not in fenced and (m := _HEADING.match(ln.text))]
     top = min(levels, default=1)
+    if slide_level is None:
+        roles = {top: "h", top + 1: "v"}
+    else:  # pandoc nests two levels: the highest heading used, and every other one down to N below it
+        roles = {level: "h" if level == top else "v" for level in range(top, slide_level + 1)}
+    nested = any(roles.get(level) == "v" for level in levels)
     stacks: list[list[_Chunk]] = [[[]]]
+    in_section = False  # the current stack was started by a heading that can have slides below it
     for ln in lines:
         match = _HEADING.match(ln.text) if ln.number not in fenced else None
-        if match and len(match[1]) == top:
+        role = roles.get(len(match[1])) if match else None
+        if role == "h":
             stacks.append([[ln]])
-        elif match and len(match[1]) == top + 1:
+            in_section = nested
+        elif role == "v":
             stacks[-1].append([ln])
+        elif rules and ln.number not in fenced and _RULE.match(ln.text):
+            if in_section:
+                stacks[-1].append([])
+            else:
+                stacks.append([[]])
         else:
             stacks[-1][-1].append(ln)
     return [[c for c in stack if _has_content(c)] for stack in stacks]
@@ -182,8 +230,14 @@ def _split_headings(lines: list[_Line], fenced: set[int]) -> list[list[_Chunk]]:
 # --- one slide's content ------------------------------------------------------------------------
 
 
-def _make_slide(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta) -> Slide:
-    """Sort a slide's lines into content blocks, speaker notes and section attributes."""
+def _make_slide(
+    path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta, heading_attrs: bool, warnings: list[DeckWarning]
+) -> Slide:
+    """Sort a slide's lines into content blocks, speaker notes and section attributes.
+
+    With ``heading_attrs`` (slides split at headings), the attributes written after the slide's own
+    heading, ``## Title {#id .class background-color="red"}``, go on its ``<section>`` as pandoc does.
+    """
     notes_re = re.compile(meta.notes_separator, re.IGNORECASE | re.MULTILINE) if meta.notes_separator else _NOTES
     attrs: list[str] = []
     blocks: list[Block] = []
@@ -194,6 +248,15 @@ def _make_slide(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta) -> 
     in_div: str | None = None
     in_note = False  # after a 'Note:' line, the rest of the slide is notes
     attrs_line: int | None = None
+    warned = False
+    first = next((ln for ln in chunk if ln.text.strip()), None)
+    if heading_attrs and first is not None and first.number not in fenced and _HEADING.match(first.text):
+        text, written = split_trailing(first.text)
+        if written is not None:
+            attrs.append(written.html())
+            attrs_line = first.number
+            title = text.lstrip("#").strip()
+            chunk = [ln if ln is not first else _Line(ln.number, text if title else "") for ln in chunk]
 
     def flush() -> None:
         nonlocal current
@@ -226,6 +289,16 @@ def _make_slide(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta) -> 
                     target = blocks
                 in_div, kind = None, None
                 continue
+            if in_note and not warned and _NOT_A_SEPARATOR.match(text):
+                warned = True
+                warnings.append(
+                    DeckWarning(
+                        f"'{text.strip()}' after 'Note:' is part of the speaker notes; if it separates slides, "
+                        f"build with --vertical-separator '^{re.escape(text.strip())}$'",
+                        path,
+                        ln.number,
+                    )
+                )
             note = notes_re.match(text)
             if note and target is blocks and in_div is None:
                 flush()
@@ -235,8 +308,8 @@ def _make_slide(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta) -> 
                     continue
         current.append(_Line(ln.number, text))
     flush()
-    first = next((ln.number for ln in chunk if ln.text.strip()), chunk[0].number if chunk else 1)
-    return Slide(path, first, tuple(blocks), tuple(notes), " ".join(attrs), attrs_line=attrs_line)
+    line = next((ln.number for ln in chunk if ln.text.strip()), chunk[0].number if chunk else 1)
+    return Slide(path, line, tuple(blocks), tuple(notes), " ".join(attrs), attrs_line=attrs_line)
 
 
 # --- outlines -----------------------------------------------------------------------------------
@@ -304,7 +377,7 @@ def _outline_deck(source: Source, meta: DeckMeta, slug: str, lines: list[_Line])
             stacks.append(Stack((section, *(_topic_slide(path, child) for child in root.children))))
         else:
             stacks.append(Stack((_topic_slide(path, root),)))
-    return Deck(path, slug, meta, tuple(stacks), "outline")
+    return Deck(path, slug, meta, tuple(stacks), "outline", meta.warnings)
 
 
 def _topic_slide(path: Path, node: _Node) -> Slide:

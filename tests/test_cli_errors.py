@@ -17,8 +17,9 @@ from deckbuild.cli import main
 
 KNOWN_KEYS = (
     "author, css, data-separator-notes, date, event, height, highlight, highlightTheme, highlight_theme, "
-    "incremental, notesSeparator, pdf, reveal, revealOptions, revealjs, separator, separator_notes, "
-    "separator_vertical, shots, subtitle, theme, title, title_slide, transition, url, verticalSeparator, width"
+    "incremental, lang, notesSeparator, pdf, reveal, revealOptions, revealjs, separator, separator_notes, "
+    "separator_vertical, shots, slide-level, subtitle, theme, title, title-slide-attributes, title_slide, "
+    "transition, url, verticalSeparator, width"
 )
 NOT_INSTALLED_HINT = "(run 'npm ci' in the deckbuild checkout, or 'deckbuild setup' for a pip install)"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
