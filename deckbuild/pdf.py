@@ -9,10 +9,12 @@ in the output folder keeps each PDF's key (a hash of everything it depends on) a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import hashlib
 import io
 import json
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .assets import Assets, find_assets
 from .browser import open_browser_async, run_sync
-from .build import find_decks, load_deck
+from .build import find_decks, load_deck, source_folders
 from .config import PDF_FRAGMENTS, PDF_NOTES
 from .errors import DeckError
 from .images import write_atomic
 from .model import Deck
+from .outdir import check_output, locked
 from .render import Look, Page, render_deck, reveal_config
 from .shots import _hash_files, _theme_files
 
@@ -170,11 +173,31 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
         else:
             todo.append(plan)
             (report.stale if plan.path.exists() else report.missing).append(plan.path)
+    outs = list(dict.fromkeys(plan.path.parent for plan in plans))
+    for out in outs:
+        check_output(out, source_folders([plan.deck.path for plan in plans]), flag="-o or pdf: out:")
     if options.check or not todo:
         return report
+    from .browser import find_browser
     from .build import build
 
-    built = {b.deck.slug: b.folder for b in build([plan.deck.path for plan in todo], options.site)}
+    browser = find_browser(options.browser_path)  # before anything is written: no browser, no files
+    options = dataclasses.replace(options, browser_path=browser)
+    with ExitStack() as stack:
+        for out in outs:
+            stack.enter_context(locked(out))
+        built = {b.deck.slug: b.folder for b in build([plan.deck.path for plan in todo], options.site)}
+        _print_todo(todo, built, manifests, report, options)
+    return report
+
+
+def _print_todo(
+    todo: list[_Plan],
+    built: dict[str, Path],
+    manifests: dict[Path, dict[str, dict[str, str]]],
+    report: PdfReport,
+    options: PdfOptions,
+) -> None:
 
     def deliver(plan: _Plan, data: bytes) -> None:
         current = plan.path.read_bytes() if plan.path.is_file() else None
@@ -194,7 +217,6 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
 
     run_sync(lambda: _print_all(todo, built, deliver, options))
     report.unchanged.sort()
-    return report
 
 
 async def _print_all(plans: list[_Plan], built: dict[str, Path], deliver: Any, options: PdfOptions) -> None:
