@@ -2,11 +2,11 @@
 PY := .venv/bin/python
 DECKBUILD := .venv/bin/deckbuild
 
-.PHONY: all setup venv npm browser build shots test lint golden bench clean
+.PHONY: all setup venv npm browser tools build shots test lint golden bench clean
 
 all: setup build shots
 
-setup: venv npm browser
+setup: venv npm browser tools
 
 venv: .venv/.installed
 .venv/.installed: pyproject.toml
@@ -29,6 +29,17 @@ browser: venv
 	else \
 		echo "No Chromium found. Run: $(PY) -m playwright install chromium  (or: sudo apt-get install chromium)"; \
 		exit 1; \
+	fi
+
+# Real tools the tests use as oracles: pandoc (its Markdown), jekyll (a blog that publishes decks).
+TOOLS := pandoc jekyll
+tools:
+	@missing=""; for tool in $(TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -z "$$missing" ]; then echo "tools: $(TOOLS)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null && echo "tools:$$missing installed"; \
+	else \
+		echo "Missing:$$missing. Install them (Debian/Ubuntu: sudo apt-get install$$missing); their tests are skipped without them."; \
 	fi
 
 build: venv npm

@@ -45,6 +45,14 @@ def npm_manifest_dir() -> Path:
     return bundled if (bundled / "package.json").is_file() else _CHECKOUT
 
 
+def bundled_themes_dir() -> Path | None:
+    """deckbuild's own project themes: inside the wheel, or the checkout's ``themes/``."""
+    for folder in (_PACKAGE_DIR / "bundled_themes", _CHECKOUT / "themes"):
+        if folder.is_dir():
+            return folder
+    return None
+
+
 def pinned_reveal_version() -> str:
     data = json.loads((npm_manifest_dir() / "package.json").read_text(encoding="utf-8"))
     return str(data["dependencies"]["reveal.js"])

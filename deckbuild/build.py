@@ -9,10 +9,11 @@ from pathlib import Path
 from .assets import Assets, find_assets
 from .config import DeckMeta, read_meta
 from .dialects import theme_sheet, with_title_block
-from .errors import DeckError, DeckWarning
+from .errors import DeckError, DeckErrors, DeckWarning
 from .model import Deck
 from .outline import split_deck
-from .render import SHARED, Look, Page, render_deck
+from .render import Look, Page, render_deck
+from .settings import Settings
 from .site import DeckOutput, write_site
 from .source import read_source
 from .themes import DEFAULT_THEME, find_themes_dir, resolve_highlight, resolve_theme, theme_names
@@ -44,8 +45,8 @@ class BuiltDeck:
     changed: bool
 
 
-def find_decks(paths: list[Path], root: Path | None = None) -> list[Path]:
-    """The deck files named, or every deck in ``decks/`` under ``root`` (the working folder)."""
+def find_decks(paths: list[Path], root: Path | None = None, *, folder: Path | None = None) -> list[Path]:
+    """The deck files named, or every deck in ``folder`` (default: ``decks/`` under ``root`` or here)."""
     if paths:
         found: list[Path] = []
         for path in paths:
@@ -54,10 +55,12 @@ def find_decks(paths: list[Path], root: Path | None = None) -> list[Path]:
             else:
                 found.append(path)
         return found
-    folder = (root or Path.cwd()) / "decks"
+    folder = folder if folder is not None else (root or Path.cwd()) / "decks"
     if not folder.is_dir():
         raise DeckError(
-            "no decks/ folder here", path=folder.parent, hint="name a deck file, or run in a folder that has decks/"
+            f"no {folder.name}/ folder here",
+            path=folder.parent,
+            hint=f"name a deck file, or run in a folder that has {folder.name}/ (or set decks in deckbuild.toml)",
         )
     decks = _decks_in(folder)
     if not decks:
@@ -71,12 +74,14 @@ def _decks_in(folder: Path) -> list[Path]:
     )
 
 
-def source_folders(deck_paths: list[Path]) -> list[Path]:
+def source_folders(deck_paths: list[Path], project: Settings | None = None) -> list[Path]:
     """The folders a build reads from, which no output folder may be or hold.
 
-    The decks' folders, their themes folders and the project root (the working folder).
+    The decks' folders, their themes folders, the working folder and the project root.
     """
     folders = [Path.cwd()]
+    if project is not None and project.root is not None:
+        folders.append(project.root)
     for path in deck_paths:
         folders.append(path.resolve().parent)
         themes = find_themes_dir(path)
@@ -86,9 +91,17 @@ def source_folders(deck_paths: list[Path]) -> list[Path]:
 
 
 def load_deck(
-    path: Path, *, theme: str | None = None, assets: Assets | None = None, separators: Separators | None = None
+    path: Path,
+    *,
+    theme: str | None = None,
+    assets: Assets | None = None,
+    separators: Separators | None = None,
+    default_theme: str | None = None,
 ) -> tuple[Deck, Look]:
-    """Read, validate and split one deck file, and resolve its look."""
+    """Read, validate and split one deck file, and resolve its look.
+
+    ``theme`` overrides the deck's own; ``default_theme`` (the project's) is for decks that name none.
+    """
     assets = assets or find_assets()
     source, title_block = with_title_block(read_source(path))
     meta = read_meta(source)
@@ -103,10 +116,23 @@ def load_deck(
         line = meta.line_of("css") or meta.line_of("theme") or 0
         meta = dataclasses.replace(meta, theme=None, css=(sheet, *meta.css), lines={**meta.lines, "css": line})
     deck = split_deck(source, meta, path.stem)
-    chosen = resolve_theme(meta.theme or DEFAULT_THEME, assets, path, meta.line_of("theme"))
+    chosen = resolve_theme(meta.theme or default_theme or DEFAULT_THEME, assets, path, meta.line_of("theme"))
     highlight = resolve_highlight(meta.highlight or chosen.highlight, assets, path, meta.line_of("highlight"))
     look = Look(chosen, highlight.relative_to(assets.highlight_styles).with_suffix("").as_posix())
     return deck, look
+
+
+def load_and_render(
+    path: Path,
+    project: Settings,
+    assets: Assets,
+    *,
+    theme: str | None = None,
+    separators: Separators | None = None,
+) -> tuple[Deck, Look, Page]:
+    """One deck read, checked and rendered as the project's settings say."""
+    deck, look = load_deck(path, theme=theme, assets=assets, separators=separators, default_theme=project.theme)
+    return deck, look, render_deck(deck, look, shared=project.shared, root=project.root)
 
 
 def build(
@@ -116,36 +142,52 @@ def build(
     theme: str | None = None,
     separators: Separators | None = None,
     strict: bool = False,
+    project: Settings | None = None,
 ) -> list[BuiltDeck]:
-    """Build the decks at ``paths`` (default: ``decks/``) into ``out``.
+    """Build the decks at ``paths`` (default: the project's decks folder) into ``out``.
 
-    Every deck is read, checked and rendered before anything is written.  Each built deck carries its
-    warnings (``deck.warnings``); with ``strict`` the first of them is an error and nothing is written.
+    Every deck is read, checked and rendered before anything is written; the problems of every deck
+    are reported together.  Each built deck carries its warnings (``deck.warnings``); with ``strict``
+    the first of them is an error and nothing is written.
     """
+    project = project or Settings()
     assets = find_assets()
     loaded = []
+    problems: list[DeckError] = []
     slugs: dict[str, Path] = {}
-    for path in find_decks(paths):
-        deck, look = load_deck(path, theme=theme, assets=assets, separators=separators)
-        if deck.slug == SHARED or deck.slug.startswith("."):
-            raise DeckError(
-                f"a deck cannot be called {deck.slug}: that name is kept for the shared folder",
-                path=path,
-                hint="rename the file",
+    for path in find_decks(paths, folder=project.decks):
+        try:
+            deck, look, page = load_and_render(path, project, assets, theme=theme, separators=separators)
+        except DeckError as exc:
+            problems.append(exc)
+            continue
+        if deck.slug == project.shared or deck.slug.startswith("."):
+            problems.append(
+                DeckError(
+                    f"a deck cannot be called {deck.slug}: that name is kept for the shared folder",
+                    path=path,
+                    hint="rename the file",
+                )
             )
-        if deck.slug in slugs:
-            raise DeckError(
-                f"two decks would be written to {deck.slug}/ (the other is {slugs[deck.slug]})",
-                path=path,
-                hint="rename one of the files",
+        elif deck.slug in slugs:
+            problems.append(
+                DeckError(
+                    f"two decks would be written to {deck.slug}/ (the other is {slugs[deck.slug]})",
+                    path=path,
+                    hint="rename one of the files",
+                )
             )
         slugs[deck.slug] = path
-        loaded.append((deck, look, render_deck(deck, look)))
+        loaded.append((deck, look, page))
+    if problems:
+        raise problems[0] if len(problems) == 1 else DeckErrors(problems)
     warnings = [warning for deck, _, _ in loaded for warning in deck.warnings]
     if strict and warnings:
         raise _strict_error(warnings)
     outputs = [DeckOutput(deck.slug, page, deck.path.resolve().parent, look) for deck, look, page in loaded]
-    changed = write_site(out, outputs, assets, source_folders([deck.path for deck, _, _ in loaded]))
+    sources = source_folders([deck.path for deck, _, _ in loaded], project)
+    # A build of the whole decks folder also removes the built folders of decks that are gone.
+    changed = write_site(out, outputs, assets, sources, shared=project.shared, prune=not paths)
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
         for (deck, look, page), moved in zip(loaded, changed, strict=True)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .browser import open_browser_async, run_sync
 from .errors import DeckError, display_path
 from .render import reveal_config
+from .settings import Settings
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
@@ -244,11 +245,13 @@ def check_decks(
     theme: str | None = None,
     browser_path: Path | None = None,
     timeout: float = 30.0,
+    project: Settings | None = None,
 ) -> list[Problem]:
     """Build the decks at ``paths`` (default: ``decks/``) into ``site`` and check each in Chromium."""
     from .build import build
 
-    return check_built(build(paths, site, theme=theme), browser_path=browser_path, timeout=timeout)
+    built = build(paths, site, theme=theme, project=project)
+    return check_built(built, browser_path=browser_path, timeout=timeout)
 
 
 def check_built(built: list[BuiltDeck], *, browser_path: Path | None = None, timeout: float = 30.0) -> list[Problem]:

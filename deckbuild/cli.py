@@ -12,6 +12,7 @@ import click
 
 from . import __version__
 from .errors import DeckError
+from .settings import describe, find_settings
 
 
 def _versions() -> str:
@@ -51,7 +52,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Output folder."
+    "-o", "--out", type=click.Path(path_type=Path), help="Output folder [default: deckbuild.toml's site, else site/]."
 )
 @click.option("-t", "--theme", help="Theme for every deck, overriding front matter.")
 @click.option(
@@ -63,7 +64,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--strict", is_flag=True, help="Warnings are errors: exit 1 and write nothing.")
 def build(
     decks: tuple[Path, ...],
-    out: Path,
+    out: Path | None,
     theme: str | None,
     run_check: bool,
     separator: str | None,
@@ -81,7 +82,10 @@ def build(
         if value is not None:
             check_regex(flag, value)
     separators = Separators(separator, vertical_separator, notes_separator)
-    built_decks = run_build(list(decks), out, theme=theme, separators=separators, strict=strict)
+    project = find_settings()
+    built_decks = run_build(
+        list(decks), out or project.site, theme=theme, separators=separators, strict=strict, project=project
+    )
     for built in built_decks:
         for warning in built.deck.warnings:
             click.echo(str(warning), err=True)
@@ -124,7 +128,7 @@ _BROWSER_PATH = click.option(
 
 @main.command()
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--site", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Built site.")
+@click.option("--site", type=click.Path(path_type=Path), help="Built site [default: deckbuild.toml's, else site/].")
 @click.option("-t", "--theme", help="Theme for every deck, overriding front matter.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--warn-only", is_flag=True, help="Report problems but exit 0.")
@@ -132,7 +136,7 @@ _BROWSER_PATH = click.option(
 @_BROWSER_PATH
 def check(
     decks: tuple[Path, ...],
-    site: Path,
+    site: Path | None,
     theme: str | None,
     output: str,
     warn_only: bool,
@@ -142,7 +146,10 @@ def check(
     """Build decks and report, per slide and source line, what overflows, fails to load or is missing."""
     from .check import check_decks
 
-    problems = check_decks(list(decks), site, theme=theme, browser_path=browser_path, timeout=timeout)
+    project = find_settings()
+    problems = check_decks(
+        list(decks), site or project.site, theme=theme, browser_path=browser_path, timeout=timeout, project=project
+    )
     _report_problems(problems, output, warn_only=warn_only)
 
 
@@ -161,7 +168,7 @@ def check(
     flag_value="inline",
     help="Speaker notes: --notes puts them on the slide's page, --notes page on a page of their own [none].",
 )
-@click.option("--site", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Built site.")
+@click.option("--site", type=click.Path(path_type=Path), help="Built site [default: deckbuild.toml's, else site/].")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any PDF is missing or stale.")
 @click.option("--force", is_flag=True, help="Print every PDF again.")
 @click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds a deck may take.")
@@ -170,7 +177,9 @@ def pdf(decks: tuple[Path, ...], **options: Any) -> None:
     """Print each deck to one PDF, a page per slide, re-printing only what changed."""
     from .pdf import PdfOptions, make_pdfs
 
-    settings = PdfOptions(**options)
+    project = find_settings()
+    options["site"] = options["site"] or project.site
+    settings = PdfOptions(**options, project=project)
     report = make_pdfs(list(decks), settings)
     if settings.check:
         for label, paths in (("missing", report.missing), ("stale", report.stale)):
@@ -215,7 +224,7 @@ def new(name: str) -> None:
     """Write decks/NAME.md, a deck to start from (never over an existing file)."""
     from .starter import write_starter
 
-    click.echo(f"wrote: {write_starter(name, Path('decks'))}")
+    click.echo(f"wrote: {write_starter(name, find_settings().decks)}")
 
 
 @main.command()
@@ -246,7 +255,7 @@ def browser(browser_path: Path | None) -> None:
     "--fit", type=click.Choice(["pad", "crop"]), help="Other aspect ratio: pad with the background, or crop [pad]."
 )
 @click.option("--name", help="File name pattern [default: {slug}{_index}_{width}x{height}.png].")
-@click.option("--site", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="Built site.")
+@click.option("--site", type=click.Path(path_type=Path), help="Built site [default: deckbuild.toml's, else site/].")
 @click.option("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1), show_default=True, help="Pages at once.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any image is missing, stale or extra.")
 @click.option("--strict", is_flag=True, help="Console errors and failed requests are errors, not warnings.")
@@ -264,7 +273,9 @@ def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> No
     """Write PNGs of slides for blog posts, re-rendering only what changed."""
     from .shots import ShotOptions, take_shots
 
-    settings = ShotOptions(sizes=sizes, **options)
+    project = find_settings()
+    options["site"] = options["site"] or project.site
+    settings = ShotOptions(sizes=sizes, **options, project=project, full=not decks)
     progress = _progress_bar() if not settings.check else None
     try:
         report = take_shots(list(decks), settings, progress)
@@ -279,7 +290,7 @@ def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> No
             for path in paths:
                 click.echo(f"{label}: {path}")
         if any(paths for _, paths in problems):
-            click.echo("screenshots are out of date (run: deckbuild shots)", err=True)
+            click.echo(f"screenshots are out of date (run: {_rerun_command('--check')})", err=True)
             sys.exit(1)
         click.echo(f"up to date: {len(report.unchanged)} images")
         return
@@ -288,6 +299,30 @@ def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> No
     for path in report.removed:
         click.echo(f"removed: {path}")
     click.echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
+
+
+def _rerun_command(without: str) -> str:
+    """The command that was run, as the user would type it again, minus the flag ``without``."""
+    import shlex
+
+    ctx = click.get_current_context()
+    words = ["deckbuild", ctx.info_name or ""]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if ctx.get_parameter_source(param.name or "") != click.core.ParameterSource.COMMANDLINE:
+            continue
+        if isinstance(param, click.Argument):
+            words.extend(str(v) for v in value or ())
+            continue
+        flag = max(param.opts, key=len)
+        if flag == without:
+            continue
+        if getattr(param, "is_flag", False):
+            words.append(flag)
+        else:
+            for item in value if isinstance(value, (tuple, list)) else [value]:
+                words.extend([flag, str(item)])
+    return shlex.join(words)
 
 
 class _ProgressBar:
@@ -324,7 +359,7 @@ def _progress_bar() -> _ProgressBar | None:
 def themes(gallery: bool, out: Path, browser_path: Path | None) -> None:
     """List every theme a deck here can use, and where it comes from."""
     from .assets import find_assets
-    from .themes import find_themes_dir, load_project_theme, theme_names
+    from .themes import find_themes_dir, load_project_theme, theme_names, theme_origin
 
     assets = find_assets()
     themes_dir = find_themes_dir(Path.cwd() / "deck.md")
@@ -340,9 +375,18 @@ def themes(gallery: bool, out: Path, browser_path: Path | None) -> None:
             details.append("fonts " + ", ".join(dict.fromkeys(face.package for face in theme.fonts)))
         if theme.templates:
             details.append("templates " + ", ".join(sorted(p.name for p in theme.templates.glob("*.j2"))))
-        click.echo(f"{name:<{width}}  {folder}" + (f"  ({'; '.join(details)})" if details else ""))
+        click.echo(f"{name:<{width}}  {theme_origin(folder)}" + (f"  ({'; '.join(details)})" if details else ""))
     if gallery:
         from .gallery import render_gallery
 
         for path in render_gallery(out, list(names), assets, themes_dir, browser_path):
             click.echo(f"wrote: {path}")
+
+
+@main.command()
+def config() -> None:
+    """Print the project settings in force and where each comes from (deckbuild.toml or pyproject.toml)."""
+    rows = describe(find_settings())
+    width = max(len(key) for key, _, _ in rows)
+    for key, value, origin in rows:
+        click.echo(f"{key:<{width}}  {value}  ({origin})")

@@ -30,6 +30,27 @@ class DeckError(Exception):
         return f"{where}{self.message}{hint}"
 
 
+class DeckErrors(DeckError):
+    """Several independent problems, reported together so that one run shows them all (up to 50)."""
+
+    LIMIT = 50
+    errors: list[DeckError]
+
+    def __init__(self, errors: list[DeckError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, path=first.path, line=first.line, hint=first.hint)
+        flat: list[DeckError] = []
+        for error in errors:
+            flat.extend(error.errors if isinstance(error, DeckErrors) else [error])
+        self.errors = flat
+
+    def __str__(self) -> str:
+        shown = [DeckError.__str__(e) for e in self.errors[: self.LIMIT]]
+        if len(self.errors) > self.LIMIT:
+            shown.append(f"... and {len(self.errors) - self.LIMIT} more problems")
+        return "\n".join(shown)
+
+
 def display_path(path: Path) -> str:
     """Show a path relative to the working directory when it is below it."""
     try:

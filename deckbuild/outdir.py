@@ -72,6 +72,23 @@ def check_replaceable(folder: Path) -> None:
         )
 
 
+def stale_deck_folders(out: Path, keep: set[str], shared: str) -> list[Path]:
+    """Deck folders in the site ``out`` that deckbuild wrote for decks that are gone (renamed or deleted)."""
+    try:
+        entries = sorted(out.iterdir())
+    except OSError:
+        return []
+    return [
+        entry
+        for entry in entries
+        if entry.name not in keep
+        and entry.name != shared
+        and not entry.name.startswith(".")
+        and is_ours(entry)
+        and (entry / "index.html").is_file()
+    ]
+
+
 def remove_stale_staging(out: Path) -> None:
     """Remove staging folders that an earlier, killed run left in ``out`` (only ours, by name)."""
     try:

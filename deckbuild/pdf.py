@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .assets import Assets, find_assets
 from .browser import open_browser_async, run_sync
-from .build import find_decks, load_deck, source_folders
+from .build import find_decks, load_and_render, source_folders
 from .config import PDF_FRAGMENTS, PDF_NOTES
 from .errors import DeckError
 from .images import write_atomic
 from .model import Deck
 from .outdir import check_output, locked
-from .render import Look, Page, render_deck, reveal_config
+from .render import Look, Page, reveal_config
+from .settings import Settings
 from .shots import _hash_files, _theme_files
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class PdfOptions:
     check: bool = False
     browser_path: Path | None = None
     timeout: float = 60.0
+    project: Settings = Settings()
 
 
 @dataclass
@@ -110,7 +112,7 @@ def _plan(deck: Deck, look: Look, page: Page, options: PdfOptions, assets: Asset
     elif settings.out:
         out = deck.path.parent / settings.out
     else:
-        out = Path("pdf")
+        out = options.project.pdf
     deck_dir = deck.path.resolve().parent
     key = hashlib.sha256(
         json.dumps(
@@ -160,9 +162,9 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
         raise DeckError(f"--notes must be one of {', '.join(PDF_NOTES)}")
     assets = find_assets()
     plans = []
-    for path in find_decks(paths):
-        deck, look = load_deck(path, assets=assets)
-        plans.append(_plan(deck, look, render_deck(deck, look), options, assets))
+    for path in find_decks(paths, folder=options.project.decks):
+        deck, look, page = load_and_render(path, options.project, assets)
+        plans.append(_plan(deck, look, page, options, assets))
     report = PdfReport()
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     todo = []
@@ -175,7 +177,7 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
             (report.stale if plan.path.exists() else report.missing).append(plan.path)
     outs = list(dict.fromkeys(plan.path.parent for plan in plans))
     for out in outs:
-        check_output(out, source_folders([plan.deck.path for plan in plans]), flag="-o or pdf: out:")
+        check_output(out, source_folders([plan.deck.path for plan in plans], options.project), flag="-o or pdf: out:")
     if options.check or not todo:
         return report
     from .browser import find_browser
@@ -186,7 +188,8 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
     with ExitStack() as stack:
         for out in outs:
             stack.enter_context(locked(out))
-        built = {b.deck.slug: b.folder for b in build([plan.deck.path for plan in todo], options.site)}
+        paths = [plan.deck.path for plan in todo]
+        built = {b.deck.slug: b.folder for b in build(paths, options.site, project=options.project)}
         _print_todo(todo, built, manifests, report, options)
     return report
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -13,12 +14,13 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 
 from . import __version__
-from .errors import DeckError
+from .errors import DeckError, DeckErrors
 from .markdown import file_references, render_markdown
 from .model import Block, Deck, Slide
+from .settings import DEFAULT_SHARED
 from .themes import Theme
 
-SHARED = "_deckbuild"  # the site folder every deck shares: reveal.js, themes, code styles
+SHARED = DEFAULT_SHARED  # the site folder every deck shares: reveal.js, themes, code styles
 
 _PACKAGE_TEMPLATES = jinja2.PackageLoader("deckbuild", "templates")
 
@@ -68,7 +70,7 @@ class Look:
     highlight: str
 
 
-def _slide_html(slide: Slide, deck: Deck) -> tuple[dict[str, Any], list[PurePosixPath]]:
+def _slide_html(slide: Slide, deck: Deck, files: _Files) -> tuple[dict[str, Any], list[PurePosixPath]]:
     """A slide's template values, and the local files it refers to (checked to exist)."""
     urls = file_references(slide.attrs)
 
@@ -82,8 +84,16 @@ def _slide_html(slide: Slide, deck: Deck) -> tuple[dict[str, Any], list[PurePosi
         return "".join(parts)
 
     values = {"kind": slide.kind, "attrs": slide.attrs, "html": render(slide.blocks), "notes": render(slide.notes)}
-    files = [f for f in (_local_file(url, slide, deck) for url in urls) if f is not None]
-    return values, files
+    used = []
+    for url in urls:
+        found = files.local(url, slide)
+        if found is None:
+            continue
+        used.append(found)
+        if found.parts[0] == "..":  # a file from elsewhere in the project: give the page its place in the site
+            for name in ("attrs", "html", "notes"):
+                values[name] = _relink(values[name], url, site_path(found).as_posix())
+    return values, used
 
 
 def reveal_config(deck: Deck, look: Look) -> dict[str, Any]:
@@ -124,33 +134,40 @@ def stylesheets(look: Look) -> list[str]:
     return [*sheets, f"highlight/{look.highlight}.css"]
 
 
-def render_deck(deck: Deck, look: Look) -> Page:
-    """Render ``deck`` to a standalone reveal.js page that links only to relative paths."""
+def render_deck(deck: Deck, look: Look, *, shared: str = SHARED, root: Path | None = None) -> Page:
+    """Render ``deck`` to a standalone reveal.js page that links only to relative paths.
+
+    Local files may come from anywhere inside ``root`` (the project; default: the deck's folder).
+    Every missing or outside file is reported at once, as one :class:`DeckErrors`.
+    """
+    local = _Files(deck, root)
     stacks: list[list[dict[str, Any]]] = []
     slides: list[SlidePage] = []
     files: list[PurePosixPath] = []
     for h, stack in enumerate(deck.stacks):
         stacks.append([])
         for v, slide in enumerate(stack.slides):
-            values, used = _slide_html(slide, deck)
+            values, used = _slide_html(slide, deck, local)
             slides.append(SlidePage(h, v, json.dumps(values, sort_keys=True), tuple(used)))
             # The source line goes into the page (for `check`) but not into the slide's own key:
             # adding a line above a slide must not make its screenshot stale.
             stacks[-1].append({**values, "line": slide.line})
             files.extend(used)
-    css = list(deck.meta.css)
-    for href in css:
-        sheet = _local_file(href, None, deck)
+    css = []
+    for href in deck.meta.css:
+        sheet = local.local(href, None)
+        css.append(href if sheet is None or sheet.parts[0] != ".." else site_path(sheet).as_posix())
         if sheet is not None:
             files.append(sheet)
-            files.extend(_css_files(sheet, deck))
+            files.extend(_css_files(sheet, local))
+    local.raise_problems()
     template = _environment(look.theme.templates).get_template("deck.html.j2")
     values = {
         "deck": deck,
         "meta": deck.meta,
-        "shared": f"../{SHARED}",
-        "theme_sheets": [f"../{SHARED}/{sheet}" for sheet in stylesheets(look)],
-        "theme_url": f"../{SHARED}/themes/{look.theme.name}" if look.theme.folder else None,
+        "shared": f"../{shared}",
+        "theme_sheets": [f"../{shared}/{sheet}" for sheet in stylesheets(look)],
+        "theme_url": f"../{shared}/themes/{look.theme.name}" if look.theme.folder else None,
         "css": css,
         "config": script_json(reveal_config(deck, look)),
         "generator": f"deckbuild {__version__}",
@@ -162,44 +179,74 @@ def render_deck(deck: Deck, look: Look) -> Page:
     return Page(html, tuple(dict.fromkeys(files)), tuple(slides), frame)
 
 
-def _local_file(url: str, slide: Slide | None, deck: Deck) -> PurePosixPath | None:
-    """The deck-relative path of a local file ``url`` names; None for web, data and in-page links."""
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path or url.startswith("#"):
+def site_path(rel: PurePosixPath) -> PurePosixPath:
+    """Where a deck-relative file goes in the deck's site folder: each leading '..' becomes 'up'."""
+    parts = list(rel.parts)
+    ups = 0
+    while ups < len(parts) and parts[ups] == "..":
+        ups += 1
+    return PurePosixPath(*(["up"] * ups + parts[ups:]))
+
+
+def _relink(html: str, url: str, target: str) -> str:
+    for quote in ('"', "'"):
+        html = html.replace(f"={quote}{url}{quote}", f"={quote}{target}{quote}")
+    return html
+
+
+class _Files:
+    """Checks the local files a deck names, collecting every problem rather than stopping at the first."""
+
+    def __init__(self, deck: Deck, root: Path | None) -> None:
+        self.deck = deck
+        self.base = deck.path.resolve().parent
+        self.root = root.resolve() if root is not None and self.base.is_relative_to(root.resolve()) else self.base
+        self.problems: list[DeckError] = []
+
+    def local(self, url: str, slide: Slide | None) -> PurePosixPath | None:
+        """The deck-relative path of the local file ``url`` names; None for web, data and in-page links."""
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path or url.startswith("#"):
+            return None
+        line = _line_of(url, slide, self.deck)
+        rel = PurePosixPath(unquote(parts.path))
+        try:
+            target = (self.base / rel).resolve()
+            exists = target.is_file()
+        except (OSError, ValueError) as exc:
+            return self._problem(f"cannot use the file name '{url}' ({exc})", line, "")
+        if rel.is_absolute() or not target.is_relative_to(self.root):
+            where = "the deck's folder" if self.root == self.base else "the project"
+            return self._problem(
+                f"'{url}' is outside {where} {self.root.name}/",
+                line,
+                f"keep files a deck uses in or below {self.root}, and link them with relative paths",
+            )
+        if not exists:
+            return self._problem(f"missing file '{url}'", line, f"no file at {target}")
+        return PurePosixPath(os.path.relpath(target, self.base).replace(os.sep, "/"))
+
+    def _problem(self, message: str, line: int | None, hint: str) -> PurePosixPath | None:
+        self.problems.append(DeckError(message, path=self.deck.path, line=line, hint=hint))
         return None
-    line = _line_of(url, slide, deck)
-    rel = PurePosixPath(unquote(parts.path))
-    base = deck.path.resolve().parent
-    try:
-        target = (base / rel).resolve()
-        exists = target.is_file()
-    except (OSError, ValueError) as exc:
-        raise DeckError(f"cannot use the file name '{url}' ({exc})", path=deck.path, line=line) from None
-    if rel.is_absolute() or not target.is_relative_to(base):
-        raise DeckError(
-            f"'{url}' is outside the deck's folder {base.name}/",
-            path=deck.path,
-            line=line,
-            hint=f"keep files a deck uses in or below {base}, and link them with relative paths",
-        )
-    if not exists:
-        raise DeckError(f"missing file '{url}'", path=deck.path, line=line, hint=f"no file at {target}")
-    return PurePosixPath(target.relative_to(base).as_posix())
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise DeckErrors(self.problems)
 
 
 _CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 
 
-def _css_files(sheet: PurePosixPath, deck: Deck) -> list[PurePosixPath]:
+def _css_files(sheet: PurePosixPath, files: _Files) -> list[PurePosixPath]:
     """Local files (fonts, images) that a deck's own style sheet refers to, relative to the deck."""
-    base = deck.path.resolve().parent
-    text = (base / sheet).read_text(encoding="utf-8", errors="replace")
+    text = (files.base / sheet).read_text(encoding="utf-8", errors="replace")
     found = []
     for url in _CSS_URL.findall(text):
         if urlsplit(url).scheme or url.startswith(("/", "#")):
             continue
-        relative = (sheet.parent / unquote(urlsplit(url).path)).as_posix()
-        target = _local_file(relative, None, deck)
+        relative = os.path.normpath((sheet.parent / unquote(urlsplit(url).path)).as_posix()).replace(os.sep, "/")
+        target = files.local(relative, None)
         if target is not None:
             found.append(target)
     return found

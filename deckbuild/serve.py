@@ -147,7 +147,7 @@ class Preview:
         """Whether open pages must reload, whatever the new HTML: a file the deck uses changed.
 
         An image keeps its URL (the browser would show the old one from its cache), and a theme's files
-        are shared (``_deckbuild/themes/``), so the deck's own folder may not even change.
+        are shared (``deckbuild-assets/themes/``), so the deck's own folder may not even change.
         """
         used = set() if state.built is None else {(state.path.parent / r).resolve() for r in state.built.page.files}
         return bool(used & changed) or self._uses_theme(state, changed)

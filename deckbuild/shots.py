@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -19,17 +20,18 @@ from pathlib import Path
 
 from . import __version__
 from .assets import Assets, find_assets
-from .build import build, find_decks, load_deck, source_folders
+from .build import build, find_decks, load_and_render, source_folders
 from .config import FIT_MODES, FRAGMENT_MODES, parse_size
 from .errors import DeckError
 from .model import Deck
-from .outdir import check_output, locked
+from .outdir import check_output, is_ours, locked, stale_deck_folders
 from .paths import is_plain_name, regular_files
-from .render import Look, Page, render_deck, reveal_config
+from .render import Look, Page, reveal_config
+from .settings import Settings
 
 MANIFEST = ".deckbuild-shots.json"
 DEFAULT_NAME = "{slug}{_index}_{width}x{height}.png"
-_RENDERER = 2  # bump when capture code changes what pixels come out
+_RENDERER = 3  # bump when capture code changes what pixels come out
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,14 @@ class ShotOptions:
     check: bool = False
     browser_path: Path | None = None
     timeout: float = 30.0
+    project: Settings = Settings()
+
+    full: bool = False  # every deck of the project's decks folder, not decks named on the command line
+
+    @property
+    def narrowed(self) -> bool:
+        """A run whose flags pick other slides, sizes or names than the decks' own: it never deletes."""
+        return self.slides is not None or bool(self.sizes) or self.name is not None
 
 
 @dataclass(frozen=True)
@@ -174,7 +184,12 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
     config = reveal_config(deck, look)
     slide_size = (int(config["width"]), int(config["height"]))
     try:
-        sizes = [parse_size(s) for s in options.sizes] or list(settings.sizes) or [slide_size]
+        sizes = (
+            [parse_size(s) for s in options.sizes]
+            or list(settings.sizes)
+            or [parse_size(s) for s in options.project.sizes]
+            or [slide_size]
+        )
     except ValueError as exc:
         raise DeckError(f"bad --size: {exc}", hint="write e.g. --size 600x390") from None
     scale = options.scale or settings.scale or 1.0
@@ -182,13 +197,13 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
         raise DeckError(f"--scale must be a number from 0.25 to 4, not {options.scale:g}")
     fragments = options.fragments or settings.fragments or "final"
     fit = options.fit or settings.fit or "pad"
-    pattern = options.name or settings.name or DEFAULT_NAME
+    pattern = options.name or settings.name or options.project.name or DEFAULT_NAME
     if options.out is not None:
         out = options.out
     elif settings.out:
         out = deck.path.parent / settings.out
     else:
-        out = Path("shots")
+        out = options.project.shots
     slide_line = None if options.slides is not None else line
     chosen = parse_slides(
         options.slides if options.slides is not None else (settings.slides or "all"), deck, slide_line
@@ -303,14 +318,14 @@ def take_shots(
     if options.fit is not None and options.fit not in FIT_MODES:
         raise DeckError(f"--fit must be one of {', '.join(FIT_MODES)}")
     assets = find_assets()
-    deck_paths = find_decks(paths)
+    deck_paths = find_decks(paths, folder=options.project.decks)
     plans = []
     for path in deck_paths:
-        deck, look = load_deck(path, assets=assets)
-        plans.append(_plan_deck(deck, look, render_deck(deck, look), options, assets))
+        deck, look, page = load_and_render(path, options.project, assets)
+        plans.append(_plan_deck(deck, look, page, options, assets))
     _refuse_clashes(plans)
     outs = list(dict.fromkeys(plan.out for plan in plans))
-    sources = source_folders(deck_paths)
+    sources = source_folders(deck_paths, options.project)
     for out in outs:
         check_output(out, sources, flag="-o or shots: out:")
     if options.check:  # reads only: no lock, since taking one would create the folder
@@ -370,13 +385,24 @@ def _run(
     slugs = {plan.deck.slug for plan in plans}
     for out, manifest in manifests.items():
         for name, entry in manifest.items():
-            if entry.get("deck") in slugs and out / name not in wanted:
+            if options.narrowed or out / name in wanted:
+                continue
+            # A full run (every deck of the project) also owns the images of decks that are gone.
+            if entry.get("deck") in slugs or (options.full and entry.get("deck") not in slugs):
                 report.extra.append(out / name)
+    gone = stale_deck_folders(options.site, slugs, options.project.shared) if options.full else []
+    report.extra.extend(gone)
     if options.check:
         return report
     if todo:
         _render(todo, options, manifests, report, progress)
     for path in report.extra:
+        if path in gone:
+            with locked(options.site):
+                if is_ours(path) and not path.is_symlink():
+                    shutil.rmtree(path)
+                    report.removed.append(path)
+            continue
         manifest = manifests[path.parent]
         if _is_ours(path, manifest.get(path.name)):
             path.unlink()
@@ -392,7 +418,12 @@ def _run(
     if options.strict and todo:  # the slides just captured must also pass `deckbuild check`
         from .check import check_decks
 
-        found = check_decks([plan.deck.path for plan, _ in todo], options.site, browser_path=options.browser_path)
+        found = check_decks(
+            [plan.deck.path for plan, _ in todo],
+            options.site,
+            browser_path=options.browser_path,
+            project=options.project,
+        )
         report.warnings.extend(str(p) for p in found if p.kind not in ("console", "request"))  # capture has those
     if options.strict and report.warnings:
         raise DeckError(
@@ -421,7 +452,7 @@ def _render(
     from .images import decode_capture, encode_png, resize, write_atomic
 
     browser = find_browser(options.browser_path)  # before anything is written: no browser, no site
-    built = {b.deck.slug: b for b in build([plan.deck.path for plan, _ in todo], options.site)}
+    built = {b.deck.slug: b for b in build([plan.deck.path for plan, _ in todo], options.site, project=options.project)}
     jobs = []
     pending: dict[tuple[str, int, int], list[Target]] = {}
     plans = {plan.deck.slug: plan for plan, _ in todo}

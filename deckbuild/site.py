@@ -14,9 +14,9 @@ from pathlib import Path
 from .assets import Assets
 from .errors import DeckError
 from .fonts import Face, localise_css, stage_faces
-from .outdir import check_output, check_replaceable, locked, remove_stale_staging, stamp
+from .outdir import check_output, check_replaceable, locked, remove_stale_staging, stale_deck_folders, stamp
 from .paths import regular_files, symlink_below
-from .render import SHARED, Look, Page
+from .render import SHARED, Look, Page, site_path
 
 _REVEAL_FILES = ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js", "plugin/highlight.js")
 
@@ -31,7 +31,15 @@ class DeckOutput:
     look: Look
 
 
-def write_site(out: Path, decks: list[DeckOutput], assets: Assets, sources: list[Path] | None = None) -> list[bool]:
+def write_site(
+    out: Path,
+    decks: list[DeckOutput],
+    assets: Assets,
+    sources: list[Path] | None = None,
+    *,
+    shared: str = SHARED,
+    prune: bool = False,
+) -> list[bool]:
     """Write the shared assets and every deck under ``out``; return, per deck, whether it changed.
 
     Everything is staged first; only then is anything renamed into place, and a failure while renaming
@@ -41,8 +49,8 @@ def write_site(out: Path, decks: list[DeckOutput], assets: Assets, sources: list
     check_output(out, sources if sources is not None else [d.source_dir for d in decks])
     for deck in decks:
         check_replaceable(out / deck.slug)
-    check_replaceable(out / SHARED)
-    for folder in (out, out / SHARED):
+    check_replaceable(out / shared)
+    for folder in (out, out / shared):
         if folder.is_symlink():
             raise DeckError("is a symlink; deckbuild does not write through links", path=folder, hint="use -o")
     with locked(out):
@@ -55,8 +63,8 @@ def write_site(out: Path, decks: list[DeckOutput], assets: Assets, sources: list
             ) from None
         try:
             try:
-                _stage_shared(staging / SHARED, assets, [deck.look for deck in decks])
-                stamp(staging / SHARED)
+                _stage_shared(staging / shared, assets, [deck.look for deck in decks])
+                stamp(staging / shared)
                 for deck in decks:
                     _stage_deck(staging / deck.slug, deck)
             except OSError as exc:
@@ -65,7 +73,8 @@ def write_site(out: Path, decks: list[DeckOutput], assets: Assets, sources: list
                     path=out,
                     hint="check its permissions and free space",
                 ) from None
-            return _commit(staging, out, decks)
+            gone = stale_deck_folders(out, {deck.slug for deck in decks}, shared) if prune else []
+            return _commit(staging, out, decks, shared, gone)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
@@ -74,7 +83,7 @@ def _stage_deck(folder: Path, deck: DeckOutput) -> None:
     folder.mkdir()
     _write_file(folder / "index.html", deck.page.html.encode("utf-8"))
     for rel in deck.page.files:
-        target = folder / rel
+        target = folder / site_path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             shutil.copyfile(deck.source_dir / rel, target)
@@ -87,12 +96,17 @@ def _stage_deck(folder: Path, deck: DeckOutput) -> None:
     stamp(folder)
 
 
-def _commit(staging: Path, out: Path, decks: list[DeckOutput]) -> list[bool]:
-    """Rename the staged shared files and deck folders into ``out``; undo them all if one fails."""
+def _commit(staging: Path, out: Path, decks: list[DeckOutput], shared: str, gone: list[Path]) -> list[bool]:
+    """Rename the staged shared files and deck folders into ``out``; undo them all if one fails.
+
+    The folders in ``gone`` (decks that were renamed or deleted) are moved out with the rest.
+    """
     journal = _Journal(staging / ".old")
     try:
-        _merge_in(staging / SHARED, out / SHARED, journal)
+        _merge_in(staging / shared, out / shared, journal)
         changed = [_swap_in(staging / deck.slug, out / deck.slug, journal) for deck in decks]
+        for folder in gone:
+            journal.backup(folder)
     except OSError as exc:
         journal.undo()
         raise DeckError(

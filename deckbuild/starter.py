@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import DeckError
+from .settings import DEFAULT_SHARED
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -36,7 +37,7 @@ theme: black
 def write_starter(name: str, folder: Path, author: str | None = None, today: datetime.date | None = None) -> Path:
     """Write ``folder/NAME.md``: front matter and an outline with one section and one vertical stack."""
     stem = name.removesuffix(".md")
-    if not _NAME.fullmatch(stem) or stem.startswith("_"):
+    if not _NAME.fullmatch(stem) or stem.startswith("_") or stem == DEFAULT_SHARED:
         raise DeckError(
             f"'{name}' cannot be a deck's name", hint="use letters, digits, '.', '-' and '_', e.g. 2025-06-01_pycon"
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from .assets import Assets
+from .assets import Assets, bundled_themes_dir
 from .config import reveal_options
 from .errors import DeckError
 from .fonts import Face, check_faces, parse_font_spec
@@ -66,11 +66,26 @@ def find_themes_dir(deck_path: Path) -> Path | None:
 
 
 def theme_names(assets: Assets, themes_dir: Path | None) -> dict[str, Path | None]:
-    """Every theme name, with its project folder (None for reveal.js's own)."""
+    """Every theme name, with its folder (None for reveal.js's own).
+
+    deckbuild's own themes come after reveal.js's, and the project's ``themes/`` after both, so a
+    project theme shadows one of the same name.
+    """
     names: dict[str, Path | None] = {p.stem: None for p in sorted((assets.reveal / "theme").glob("*.css"))}
-    if themes_dir is not None:
-        names.update({p.name: p for p in sorted(themes_dir.iterdir()) if p.is_dir() and not p.name.startswith(".")})
+    for folder in (bundled_themes_dir(), themes_dir):
+        if folder is not None:
+            names.update({p.name: p for p in sorted(folder.iterdir()) if p.is_dir() and not p.name.startswith(".")})
     return names
+
+
+def theme_origin(folder: Path | None) -> str:
+    """Where a theme comes from, for ``deckbuild themes``: reveal.js, deckbuild, or its folder."""
+    if folder is None:
+        return "reveal.js"
+    bundled = bundled_themes_dir()
+    if bundled is not None and folder.parent.resolve() == bundled.resolve():
+        return "deckbuild"
+    return str(folder)
 
 
 def resolve_theme(name: str, assets: Assets, deck_path: Path, line: int | None) -> Theme:

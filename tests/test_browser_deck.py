@@ -110,4 +110,4 @@ def test_an_unchanged_build_rewrites_nothing(tmp_path: Path) -> None:
     [again] = build([SEED], tmp_path / "site")
     assert not again.changed
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*") if p.is_file()} == files
-    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["2018-12-08_NeurIPS_MLOSS", "_deckbuild"]
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["2018-12-08_NeurIPS_MLOSS", "deckbuild-assets"]

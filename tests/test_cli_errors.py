@@ -72,7 +72,7 @@ def test_good_deck_builds(here: Path) -> None:
     assert result.stdout == "built: site/talk/index.html (2 slides)\n"
     assert result.stderr == ""
     assert (here / "site" / "talk" / "img" / "plot.png").read_bytes() == PNG
-    assert (here / "site" / "_deckbuild" / "reveal.js" / "reveal.js").is_file()
+    assert (here / "site" / "deckbuild-assets" / "reveal.js" / "reveal.js").is_file()
     assert staging_leftovers(here / "site") == []
 
 
@@ -310,10 +310,10 @@ def test_two_decks_with_one_slug(here: Path) -> None:
 
 def test_deck_named_like_the_shared_folder(here: Path) -> None:
     write(here / "talk.md", "# A\n")
-    write(here / "_deckbuild.md", "# B\n")
-    result = build("talk.md", "_deckbuild.md", "-o", "site")
+    write(here / "deckbuild-assets.md", "# B\n")
+    result = build("talk.md", "deckbuild-assets.md", "-o", "site")
     assert result.exit_code == 1
-    assert "_deckbuild" in result.stderr
+    assert "deckbuild-assets" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -41,7 +41,7 @@ def test_new_refuses_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert [p.name for p in tmp_path.joinpath("decks").iterdir()] == ["talk.md"]
 
 
-@pytest.mark.parametrize("name", ["../escape", "a/b", ".hidden", "_deckbuild", ""])
+@pytest.mark.parametrize("name", ["../escape", "a/b", ".hidden", "_deckbuild", "deckbuild-assets", ""])
 def test_new_refuses_names_that_are_not_a_file_in_decks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:

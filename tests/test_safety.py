@@ -196,7 +196,7 @@ def test_a_theme_symlink_inside_its_folder_is_not_copied(here: Path) -> None:
     write(here / "talk.md", "---\ntheme: linky\n---\n# A\n")
     result = run("build", "talk.md", "-o", "site")
     assert result.exit_code == 0, result.output
-    copied = here / "site" / "_deckbuild" / "themes" / "linky"
+    copied = here / "site" / "deckbuild-assets" / "themes" / "linky"
     assert (copied / "real.txt").read_text() == "real\n"
     assert not (copied / "alias.txt").exists()
 

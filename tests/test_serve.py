@@ -304,7 +304,7 @@ def test_serves_nothing_outside_the_built_site(project: Path, serve: Any, tmp_pa
     (served.site / "talk" / "leak.txt").symlink_to(secret)
     (served.site / "out").symlink_to(tmp_path)
     assert _raw_get(served.url, "/talk/index.html") == 200  # the server answers
-    assert _raw_get(served.url, "/_deckbuild/reveal.js/reveal.js") == 200
+    assert _raw_get(served.url, "/deckbuild-assets/reveal.js/reveal.js") == 200
     for path in (
         "/../../etc/passwd",
         "/talk/../../../etc/passwd",

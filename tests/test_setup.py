@@ -37,6 +37,6 @@ def test_setup_installs_the_pinned_packages_into_the_user_cache(
     assert installed["version"] == assets.pinned_reveal_version()
     after = runner.invoke(main, ["build", str(SEED), "-o", "site"])
     assert after.exit_code == 0, after.output
-    assert (tmp_path / "site/_deckbuild/reveal.js/reveal.js").read_bytes() == (
+    assert (tmp_path / "site/deckbuild-assets/reveal.js/reveal.js").read_bytes() == (
         assets.cache_dir() / "node_modules/reveal.js/dist/reveal.js"
     ).read_bytes()

@@ -118,7 +118,10 @@ def test_check_reports_missing_stale_and_extra(tmp_path: Path, monkeypatch: pyte
     deck.write_text(STACK_DECK.replace("Red.", "Crimson."), encoding="utf-8")
     stale = runner.invoke(main, [*args, "--check"])
     assert stale.exit_code == 1 and "stale: shots/talk_1_960x700.png" in stale.output
-    extra = runner.invoke(main, ["shots", str(deck), "-o", "shots", "--site", "site", "--slides", "0", "--check"])
+    narrowed = runner.invoke(main, ["shots", str(deck), "-o", "shots", "--site", "site", "--slides", "0", "--check"])
+    assert "extra:" not in narrowed.output  # a run narrowed on the command line never deletes
+    deck.write_text(STACK_DECK.replace("theme: black", "theme: black\nshots:\n  slides: '0'"), encoding="utf-8")
+    extra = runner.invoke(main, ["shots", str(deck), "-o", "shots", "--site", "site", "--check"])
     assert extra.exit_code == 1 and "extra: shots/talk_1_960x700.png" in extra.output
 
 

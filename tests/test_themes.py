@@ -17,6 +17,7 @@ from .conftest import SEED
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+DECKBUILD_THEMES = ("conference-light", "meetup-dark")  # shipped inside the package
 REVEAL_THEMES = sorted(p.stem for p in (find_assets().reveal / "theme").glob("*.css"))
 
 _STYLE = """() => {
@@ -168,7 +169,10 @@ def test_unknown_theme_lists_project_themes_too(tmp_path: Path, monkeypatch: pyt
     code, output = _error(tmp_path, monkeypatch)
     assert code == 1
     assert (
-        output == "talk.md:4: unknown theme 'mien' (known themes: " + ", ".join(sorted([*REVEAL_THEMES, "mine"])) + ")"
+        output
+        == "talk.md:4: unknown theme 'mien' (known themes: "
+        + ", ".join(sorted([*REVEAL_THEMES, *DECKBUILD_THEMES, "mine"]))
+        + ")"
     )
 
 
@@ -209,7 +213,9 @@ def test_themes_command_lists_every_theme_with_its_origin(tmp_path: Path, monkey
     result = CliRunner().invoke(main, ["themes"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert len(lines) == len(REVEAL_THEMES) + 1
+    assert len(lines) == len(REVEAL_THEMES) + len(DECKBUILD_THEMES) + 1
+    for name in DECKBUILD_THEMES:
+        assert next(line for line in lines if line.startswith(name + " ")).split()[1] == "deckbuild"
     assert any(line.split() == ["black", "reveal.js", find_assets().reveal_version] for line in lines)
     mine = next(line for line in lines if line.startswith("mine "))
     assert mine.split(None, 1)[1] == f"{tmp_path.resolve() / 'themes' / 'mine'}  (extends black; fonts inter)"

@@ -1,0 +1,88 @@
+"""A deck published inside a real Jekyll blog (Debian's jekyll) loads with nothing missing."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from deckbuild.cli import main
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which("jekyll") is None, reason="needs jekyll (make setup installs it)"),
+]
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="red"/></svg>'
+
+
+@pytest.fixture
+def blog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A blog as a speaker has it: Jekyll config, a post, decks/ and assets/ in the same repository."""
+    root = tmp_path / "blog"
+    (root / ".git").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: A blog\nexclude: [decks, themes, .venv, deckbuild.toml]\n")
+    (root / "index.md").write_text("---\ntitle: Home\n---\nHello.\n")
+    (root / "assets" / "img").mkdir(parents=True)
+    (root / "assets" / "img" / "figure.svg").write_text(SVG)
+    (root / "decks").mkdir()
+    (root / "decks" / "talk.md").write_text(
+        "---\ntitle: A talk\ntheme: meetup-dark\n---\n# Figure\n\n![a figure](../assets/img/figure.svg)\n\n"
+        "# Code\n\n```python\nprint('hi')\n```\n"
+    )
+    (root / "deckbuild.toml").write_text('site = "slides"\nshots = "assets/img"\n')
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def served(blog: Path) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(blog / "_site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_deck_built_into_a_jekyll_blog_survives_jekyll_and_loads_over_http(
+    blog: Path, served: str, browser: Browser
+) -> None:
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (blog / "slides" / "talk" / "up" / "assets" / "img" / "figure.svg").is_file()
+    jekyll = subprocess.run(["jekyll", "build", "--quiet"], cwd=blog, capture_output=True, text=True, timeout=300)
+    assert jekyll.returncode == 0, jekyll.stderr
+    site = blog / "_site"
+    assert (site / "slides" / "deckbuild-assets" / "reveal.js" / "reveal.js").is_file()
+    assert not (site / "decks").exists() and not (site / "deckbuild.toml").exists()
+
+    failed: list[str] = []
+    page = browser.new_page()
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.goto(f"{served}/slides/talk/")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    assert page.evaluate("Reveal.getTotalSlides()") == 3
+    assert page.evaluate("document.querySelector('img[alt=\"a figure\"]').naturalWidth") == 40
+    # The theme's CSS arrived: meetup-dark's background, not the browser's white.
+    assert page.evaluate("getComputedStyle(document.querySelector('.reveal-viewport')).backgroundColor") != (
+        "rgba(0, 0, 0, 0)"
+    )
+    assert page.evaluate("typeof RevealHighlight") == "function"
+    page.close()
+    assert failed == []
