@@ -75,7 +75,7 @@ def test_tool_deckbuild_in_pyproject_is_found_from_a_subfolder(here: Path, monke
         ('site = "s"\nthme = "x"\n', "deckbuild.toml:2: unknown key 'thme' (known keys: decks, name, pdf, "),
         ('shared = "_assets"\n', "deckbuild.toml:1: 'shared' must be a plain folder name that does not start"),
         ("sizes = ['600x']\n", "deckbuild.toml:1: 'sizes' '600x' is not a size like 600x390"),
-        ("site = \"s\"\nsite = 3\n", "deckbuild.toml:2: invalid TOML"),
+        ('site = "s"\nsite = 3\n', "deckbuild.toml:2: invalid TOML"),
     ],
 )
 def test_a_bad_config_file_is_an_error_at_its_line(here: Path, text: str, message: str) -> None:
