@@ -10,6 +10,7 @@ from .assets import Assets, find_assets
 from .config import DeckMeta, read_meta
 from .dialects import theme_sheet, with_title_block
 from .errors import DeckError, DeckErrors, DeckWarning
+from .jekyll import is_post, post_source
 from .model import Deck
 from .outline import split_deck
 from .render import Look, Page, render_deck
@@ -103,7 +104,11 @@ def load_deck(
     ``theme`` overrides the deck's own; ``default_theme`` (the project's) is for decks that name none.
     """
     assets = assets or find_assets()
-    source, title_block = with_title_block(read_source(path))
+    source, slug = read_source(path), path.stem
+    if is_post(source):
+        source, given = post_source(source)
+        slug = given or slug
+    source, title_block = with_title_block(source)
     meta = read_meta(source)
     if title_block or path.suffix == ".qmd":
         meta = dataclasses.replace(meta, dialect="pandoc")
@@ -115,7 +120,7 @@ def load_deck(
         # A theme that is a style sheet of the deck's own goes over reveal.js's default theme.
         line = meta.line_of("css") or meta.line_of("theme") or 0
         meta = dataclasses.replace(meta, theme=None, css=(sheet, *meta.css), lines={**meta.lines, "css": line})
-    deck = split_deck(source, meta, path.stem)
+    deck = split_deck(source, meta, slug)
     chosen = resolve_theme(meta.theme or default_theme or DEFAULT_THEME, assets, path, meta.line_of("theme"))
     highlight = resolve_highlight(meta.highlight or chosen.highlight, assets, path, meta.line_of("highlight"))
     look = Look(chosen, highlight.relative_to(assets.highlight_styles).with_suffix("").as_posix())

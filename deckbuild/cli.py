@@ -301,6 +301,20 @@ def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> No
     click.echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
 
 
+@main.command()
+@click.argument("deck", type=click.Path(path_type=Path))
+@click.option("--post", type=click.Path(path_type=Path), help="The post to update [default: _posts/<date>-<slug>.md].")
+@click.option("--base-url", help="Where decks are hosted, e.g. https://me.github.io/talks [default: the deck's url:].")
+def post(deck: Path, post: Path | None, base_url: str | None) -> None:
+    """Write the slides section of DECK's blog post: its images, each linking to the hosted deck."""
+    from .errors import display_path
+    from .post import write_post
+
+    result = write_post(deck, find_settings(), post=post, base_url=base_url)
+    state = "created" if result.created else "updated" if result.changed else "unchanged"
+    click.echo(f"{state}: {display_path(result.path)}")
+
+
 def _rerun_command(without: str) -> str:
     """The command that was run, as the user would type it again, minus the flag ``without``."""
     import shlex

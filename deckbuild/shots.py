@@ -244,6 +244,11 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
     return _DeckPlan(deck, look, out, scale, fragments, tuple(targets))
 
 
+def deck_images(deck: Deck, look: Look, page: Page, project: Settings, assets: Assets) -> list[Target]:
+    """The images ``shots`` makes of ``deck`` by its own settings (for ``post`` and the talks index)."""
+    return list(_plan_deck(deck, look, page, ShotOptions(project=project), assets).targets)
+
+
 def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]]:
     """The manifest of ``out``: image file name -> {deck, key, sha256}; empty if there is none.
 
