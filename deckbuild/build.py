@@ -10,6 +10,7 @@ from .assets import Assets, find_assets
 from .config import DeckMeta, read_meta
 from .dialects import theme_sheet, with_title_block
 from .errors import DeckError, DeckErrors, DeckWarning
+from .index import THUMBNAIL_SIZE, index_entry, index_look, render_index
 from .jekyll import is_post, post_source
 from .model import Deck
 from .outline import split_deck
@@ -189,14 +190,43 @@ def build(
     warnings = [warning for deck, _, _ in loaded for warning in deck.warnings]
     if strict and warnings:
         raise _strict_error(warnings)
-    outputs = [DeckOutput(deck.slug, page, deck.path.resolve().parent, look) for deck, look, page in loaded]
+    # A build of the whole decks folder also writes the talks index, with each deck's thumbnail.
+    full = not paths
+    thumbnails = {deck.slug: _thumbnail(deck, look, page, project, assets) if full else None for deck, look, page in loaded}
+    index = None
+    if full:
+        entries = [index_entry(deck, thumbnails[deck.slug]) for deck, _, _ in loaded]
+        look = index_look(project, assets)
+        index = (render_index(entries, look, project.shared), look)
+    outputs = [
+        DeckOutput(deck.slug, page, deck.path.resolve().parent, look, thumbnails[deck.slug])
+        for deck, look, page in loaded
+    ]
     sources = source_folders([deck.path for deck, _, _ in loaded], project)
     # A build of the whole decks folder also removes the built folders of decks that are gone.
-    changed = write_site(out, outputs, assets, sources, shared=project.shared, prune=not paths)
+    changed = write_site(out, outputs, assets, sources, shared=project.shared, prune=full, index=index)
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
         for (deck, look, page), moved in zip(loaded, changed, strict=True)
     ]
+
+
+def _thumbnail(deck: Deck, look: Look, page: Page, project: Settings, assets: Assets) -> Path | None:
+    """The title slide's 600x390 image, if ``shots`` took it: a regular PNG file, never a link."""
+    from .shots import deck_images
+
+    try:
+        targets = deck_images(deck, look, page, project, assets)
+    except DeckError:
+        return None  # shots settings that do not work are shots' to report
+    for target in targets:
+        if (target.h, target.v, target.size) == (0, 0, THUMBNAIL_SIZE):
+            path = target.path
+            if path.is_file() and not path.is_symlink():
+                with open(path, "rb") as handle:
+                    if handle.read(8) == b"\x89PNG\r\n\x1a\n":
+                        return path
+    return None
 
 
 def _strict_error(warnings: list[DeckWarning]) -> DeckError:

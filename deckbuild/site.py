@@ -9,10 +9,11 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .assets import Assets
 from .errors import DeckError
+from .index import THUMBNAIL
 from .fonts import Face, localise_css, stage_faces
 from .outdir import check_output, check_replaceable, locked, remove_stale_staging, stale_deck_folders, stamp
 from .paths import regular_files, symlink_below
@@ -29,6 +30,7 @@ class DeckOutput:
     page: Page
     source_dir: Path
     look: Look
+    thumbnail: Path | None = None  # the title-slide image `shots` took, shown on the talks index
 
 
 def write_site(
@@ -39,17 +41,21 @@ def write_site(
     *,
     shared: str = SHARED,
     prune: bool = False,
+    index: tuple[str, Look] | None = None,
 ) -> list[bool]:
     """Write the shared assets and every deck under ``out``; return, per deck, whether it changed.
 
     Everything is staged first; only then is anything renamed into place, and a failure while renaming
     puts back what was already moved.  ``sources`` are the folders the build reads (see
     :func:`outdir.check_output`); an output folder that is or holds one of them is refused.
+    ``index`` is the talks index page and its look, written as ``out/index.html`` with the rest.
     """
     check_output(out, sources if sources is not None else [d.source_dir for d in decks])
     for deck in decks:
         check_replaceable(out / deck.slug)
     check_replaceable(out / shared)
+    if index is not None:
+        _check_index_replaceable(out / "index.html")
     for folder in (out, out / shared):
         if folder.is_symlink():
             raise DeckError("is a symlink; deckbuild does not write through links", path=folder, hint="use -o")
@@ -63,10 +69,13 @@ def write_site(
             ) from None
         try:
             try:
-                _stage_shared(staging / shared, assets, [deck.look for deck in decks])
+                looks = [deck.look for deck in decks] + ([index[1]] if index else [])
+                _stage_shared(staging / shared, assets, looks)
                 stamp(staging / shared)
                 for deck in decks:
                     _stage_deck(staging / deck.slug, deck)
+                if index is not None:
+                    _write_file(staging / "index.html", index[0].encode("utf-8"))
             except OSError as exc:
                 raise DeckError(
                     f"cannot write the output folder: {exc.strerror}",
@@ -74,7 +83,7 @@ def write_site(
                     hint="check its permissions and free space",
                 ) from None
             gone = stale_deck_folders(out, {deck.slug for deck in decks}, shared) if prune else []
-            return _commit(staging, out, decks, shared, gone)
+            return _commit(staging, out, decks, shared, gone, index is not None)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
@@ -93,10 +102,28 @@ def _stage_deck(folder: Path, deck: DeckOutput) -> None:
                 path=deck.source_dir / rel,
                 hint="run the build again",
             ) from None
+    if deck.thumbnail is not None and PurePosixPath(THUMBNAIL) not in deck.page.files:
+        shutil.copyfile(deck.thumbnail, folder / THUMBNAIL)
     stamp(folder)
 
 
-def _commit(staging: Path, out: Path, decks: list[DeckOutput], shared: str, gone: list[Path]) -> list[bool]:
+def _check_index_replaceable(path: Path) -> None:
+    """The index is written over only a missing file or an index deckbuild wrote."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise DeckError("is not a regular file; deckbuild will not replace it", path=path, hint="remove it, or use -o")
+    if path.is_file():
+        with open(path, "rb") as handle:
+            if b'<meta name="generator" content="deckbuild ' not in handle.read(4096):
+                raise DeckError(
+                    "exists and was not written by deckbuild; it will not be replaced",
+                    path=path,
+                    hint="move it away, or build into another folder with -o",
+                )
+
+
+def _commit(
+    staging: Path, out: Path, decks: list[DeckOutput], shared: str, gone: list[Path], index: bool = False
+) -> list[bool]:
     """Rename the staged shared files and deck folders into ``out``; undo them all if one fails.
 
     The folders in ``gone`` (decks that were renamed or deleted) are moved out with the rest.
@@ -107,6 +134,8 @@ def _commit(staging: Path, out: Path, decks: list[DeckOutput], shared: str, gone
         changed = [_swap_in(staging / deck.slug, out / deck.slug, journal) for deck in decks]
         for folder in gone:
             journal.backup(folder)
+        if index:
+            _replace_file(staging / "index.html", out / "index.html", journal)
     except OSError as exc:
         journal.undo()
         raise DeckError(
@@ -217,6 +246,16 @@ def _merge_in(staged: Path, final: Path, journal: _Journal) -> None:
             journal.backup(target)
         os.replace(path, target)
         journal.created(target)
+
+
+def _replace_file(staged: Path, final: Path, journal: _Journal) -> None:
+    """Move the staged file over ``final`` unless it holds the same bytes."""
+    if final.is_file() and filecmp.cmp(staged, final, shallow=False):
+        return
+    if final.exists():
+        journal.backup(final)
+    os.replace(staged, final)
+    journal.created(final)
 
 
 def _write_file(path: Path, data: bytes) -> None:
