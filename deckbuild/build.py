@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,36 @@ class Separators:
     def apply(self, meta: DeckMeta) -> DeckMeta:
         given = {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
         return dataclasses.replace(meta, **given, lines={**meta.lines, **dict.fromkeys(given, 0)}) if given else meta
+
+
+@dataclass(frozen=True)
+class Shard:
+    """``--shard I/N``: the I-th of N shares of the decks (1-based), balanced by slide count."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        match = re.fullmatch(r"\s*(\d{1,4})\s*/\s*(\d{1,4})\s*", text)
+        if not match or not 1 <= int(match[1]) <= int(match[2]) <= 1000:
+            raise DeckError(f"--shard {text!r} is not a share such as 1/3", hint="write I/N with 1 <= I <= N")
+        return cls(int(match[1]), int(match[2]))
+
+    def pick(self, sizes: dict[str, int]) -> set[str]:
+        """The decks (slug -> slide count) of this share.
+
+        Largest first, each to the share with the fewest slides so far (the lowest-numbered on a tie):
+        the same answer on every machine, whatever order the decks were found in.
+        """
+        loads = [0] * self.count
+        mine: set[str] = set()
+        for slug, slides in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+            share = min(range(self.count), key=lambda i: (loads[i], i))
+            loads[share] += max(slides, 1)
+            if share == self.index - 1:
+                mine.add(slug)
+        return mine
 
 
 @dataclass(frozen=True)
@@ -149,12 +180,14 @@ def build(
     separators: Separators | None = None,
     strict: bool = False,
     project: Settings | None = None,
+    shard: Shard | None = None,
 ) -> list[BuiltDeck]:
     """Build the decks at ``paths`` (default: the project's decks folder) into ``out``.
 
     Every deck is read, checked and rendered before anything is written; the problems of every deck
     are reported together.  Each built deck carries its warnings (``deck.warnings``); with ``strict``
-    the first of them is an error and nothing is written.
+    the first of them is an error and nothing is written.  With ``shard``, every deck is still read
+    and checked, and the index lists them all, but only the shard's decks are written.
     """
     project = project or Settings()
     assets = find_assets()
@@ -192,19 +225,25 @@ def build(
         raise _strict_error(warnings)
     # A build of the whole decks folder also writes the talks index, with each deck's thumbnail.
     full = not paths
-    thumbnails = {deck.slug: _thumbnail(deck, look, page, project, assets) if full else None for deck, look, page in loaded}
+    thumbnails = {deck.slug: _thumbnail(deck, look, page, project, assets) for deck, look, page in loaded}
     index = None
     if full:
         entries = [index_entry(deck, thumbnails[deck.slug]) for deck, _, _ in loaded]
         look = index_look(project, assets)
         index = (render_index(entries, look, project.shared), look)
+    every = {deck.slug for deck, _, _ in loaded}
+    sources = source_folders([deck.path for deck, _, _ in loaded], project)
+    if shard is not None:
+        mine = shard.pick({deck.slug: deck.slide_count for deck, _, _ in loaded})
+        loaded = [item for item in loaded if item[0].slug in mine]
     outputs = [
         DeckOutput(deck.slug, page, deck.path.resolve().parent, look, thumbnails[deck.slug])
         for deck, look, page in loaded
     ]
-    sources = source_folders([deck.path for deck, _, _ in loaded], project)
     # A build of the whole decks folder also removes the built folders of decks that are gone.
-    changed = write_site(out, outputs, assets, sources, shared=project.shared, prune=full, index=index)
+    changed = write_site(
+        out, outputs, assets, sources, shared=project.shared, prune=full, index=index, keep=every
+    )
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
         for (deck, look, page), moved in zip(loaded, changed, strict=True)

@@ -62,6 +62,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--vertical-separator", help="Regex for vertical slide separators, e.g. '^--$'.")
 @click.option("--notes-separator", help="Regex that starts the speaker notes [default: 'notes?:'].")
 @click.option("--strict", is_flag=True, help="Warnings are errors: exit 1 and write nothing.")
+@click.option("--shard", metavar="I/N", help="Write only the I-th of N shares of the decks (balanced by slides).")
 def build(
     decks: tuple[Path, ...],
     out: Path | None,
@@ -71,9 +72,10 @@ def build(
     vertical_separator: str | None,
     notes_separator: str | None,
     strict: bool,
+    shard: str | None,
 ) -> None:
     """Compile decks (default: every deck in decks/) into OUT/<deck>/index.html."""
-    from .build import Separators
+    from .build import Separators, Shard
     from .build import build as run_build
     from .config import check_regex
 
@@ -84,7 +86,13 @@ def build(
     separators = Separators(separator, vertical_separator, notes_separator)
     project = find_settings()
     built_decks = run_build(
-        list(decks), out or project.site, theme=theme, separators=separators, strict=strict, project=project
+        list(decks),
+        out or project.site,
+        theme=theme,
+        separators=separators,
+        strict=strict,
+        project=project,
+        shard=Shard.parse(shard) if shard else None,
     )
     for built in built_decks:
         for warning in built.deck.warnings:
@@ -261,6 +269,7 @@ def browser(browser_path: Path | None) -> None:
 @click.option("--strict", is_flag=True, help="Console errors and failed requests are errors, not warnings.")
 @click.option("--force", is_flag=True, help="Render every image again (e.g. after a browser upgrade).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a slide may take.")
+@click.option("--shard", metavar="I/N", help="Shoot only the I-th of N shares of the decks (balanced by slides).")
 @click.option(
     "--browser-path",
     "--chrome-path",
@@ -271,9 +280,11 @@ def browser(browser_path: Path | None) -> None:
 )
 def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> None:
     """Write PNGs of slides for blog posts, re-rendering only what changed."""
+    from .build import Shard
     from .shots import ShotOptions, take_shots
 
     project = find_settings()
+    options["shard"] = Shard.parse(options["shard"]) if options["shard"] else None
     options["site"] = options["site"] or project.site
     settings = ShotOptions(sizes=sizes, **options, project=project, full=not decks)
     progress = _progress_bar() if not settings.check else None

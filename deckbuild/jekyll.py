@@ -28,8 +28,14 @@ _LIQUID = re.compile(r"^\s*\{%.*%\}\s*$")
 
 
 def is_post(source: Source) -> bool:
-    """A Jekyll post: a file under ``_posts/``, or front matter with Jekyll's ``layout:``."""
-    return "_posts" in source.path.absolute().parts or "layout" in source.meta
+    """A Jekyll post: a file under ``_posts/``; or front matter with Jekyll's ``layout:`` and a deck in it.
+
+    A deck file that only has a ``layout:`` key (and no outline comment or ``deck:`` map) stays a deck,
+    for which ``layout`` is one of Jekyll's keys that deckbuild ignores, with a warning.
+    """
+    if "_posts" in source.path.absolute().parts:
+        return True
+    return "layout" in source.meta and ("deck" in source.meta or _outline_comment(source)[0] is not None)
 
 
 def post_source(source: Source) -> tuple[Source, str | None]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from .assets import Assets, find_assets
-from .build import build, find_decks, load_and_render, source_folders
+from .build import Shard, build, find_decks, load_and_render, source_folders
 from .config import FIT_MODES, FRAGMENT_MODES, parse_size
 from .errors import DeckError
 from .model import Deck
@@ -29,7 +29,8 @@ from .paths import is_plain_name, regular_files
 from .render import Look, Page, reveal_config
 from .settings import Settings
 
-MANIFEST = ".deckbuild-shots.json"
+MANIFEST = ".deckbuild-shots.json"  # one manifest per folder, as deckbuild wrote it before --shard
+_DECK_MANIFEST = re.compile(r"^\.deckbuild-shots\.(?P<deck>[^/\\]+)\.json$")  # one per deck, now
 DEFAULT_NAME = "{slug}{_index}_{width}x{height}.png"
 _RENDERER = 3  # bump when capture code changes what pixels come out
 
@@ -55,6 +56,7 @@ class ShotOptions:
     project: Settings = Settings()
 
     full: bool = False  # every deck of the project's decks folder, not decks named on the command line
+    shard: Shard | None = None  # --shard I/N: only this share of the decks (see build.Shard)
 
     @property
     def narrowed(self) -> bool:
@@ -249,14 +251,43 @@ def deck_images(deck: Deck, look: Look, page: Page, project: Settings, assets: A
     return list(_plan_deck(deck, look, page, ShotOptions(project=project), assets).targets)
 
 
-def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]]:
-    """The manifest of ``out``: image file name -> {deck, key, sha256}; empty if there is none.
+def manifest_name(deck: str) -> str:
+    """The file that holds one deck's entries: shards write disjoint files, so their outputs merge by copying."""
+    return f".deckbuild-shots.{deck}.json"
 
-    The manifest is committed with the images, so a pull request can change it: every entry must be a
-    plain ``.png`` file name in ``out``.  A manifest that is not of that shape is an error (``--force``
-    starts a new one), never a reason to touch a file.
+
+def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]]:
+    """The manifests of ``out``: image file name -> {deck, key, sha256}; empty if there are none.
+
+    Each deck's entries are in a file of its own (:func:`manifest_name`); a folder's single manifest
+    from before (``.deckbuild-shots.json``) is read too, and replaced by them on the next write.
+    The manifests are committed with the images, so a pull request can change them: every entry must
+    be a plain ``.png`` file name in ``out`` and name a plain deck (the deck of its file), and no image
+    may be claimed twice.  Anything else is an error (``--force`` starts afresh), never a reason to
+    touch a file.
     """
-    path = out / MANIFEST
+    entries: dict[str, dict[str, str]] = {}
+    files = [(out / MANIFEST, None)]
+    if out.is_dir():
+        found = sorted(p.name for p in out.iterdir() if _DECK_MANIFEST.match(p.name))
+        files += [(out / name, _DECK_MANIFEST.match(name)["deck"]) for name in found]  # type: ignore[index]
+    for path, deck in files:
+        for name, entry in _read_one(path, force).items():
+            clash = name in entries
+            if clash or (deck is not None and entry["deck"] != deck):
+                if force:
+                    continue
+                why = "is in two manifests" if clash else f"is in the manifest of deck {deck!r}"
+                raise DeckError(
+                    f"bad manifest entry {name!r}: it {why}",
+                    path=path,
+                    hint="nothing was deleted; restore the manifests from git, or run with --force to rewrite them",
+                )
+            entries[name] = entry
+    return entries
+
+
+def _read_one(path: Path, force: bool) -> dict[str, dict[str, str]]:
     if path.is_symlink():
         raise DeckError("the manifest is a symlink", path=path, hint="delete it and run with --force")
     try:
@@ -284,7 +315,7 @@ def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]
     for name, entry in images.items():
         fields = ("deck", "key", "sha256")
         good = isinstance(entry, dict) and all(isinstance(entry.get(f), str) for f in fields)
-        if not (is_plain_name(name) and name.endswith(".png") and good):
+        if not (is_plain_name(name) and name.endswith(".png") and good and is_plain_name(entry["deck"])):
             if force:
                 continue
             raise DeckError(
@@ -298,12 +329,28 @@ def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]
 
 
 def _write_manifest(out: Path, entries: dict[str, dict[str, str]]) -> None:
+    """Write each deck's manifest that changed; remove those of decks with no images, and the old single one."""
     from .images import write_atomic
 
-    data = json.dumps({"version": 1, "images": dict(sorted(entries.items()))}, indent=1, sort_keys=True) + "\n"
-    path = out / MANIFEST
-    if not path.is_file() or path.read_text(encoding="utf-8") != data:
-        write_atomic(path, data.encode())
+    by_deck: dict[str, dict[str, dict[str, str]]] = {}
+    for name, entry in entries.items():
+        by_deck.setdefault(entry["deck"], {})[name] = entry
+    for deck, images in sorted(by_deck.items()):
+        data = json.dumps({"version": 1, "images": dict(sorted(images.items()))}, indent=1, sort_keys=True) + "\n"
+        path = out / manifest_name(deck)
+        if path.is_symlink() or not path.is_file() or path.read_text(encoding="utf-8") != data:
+            if path.is_symlink():
+                path.unlink()
+            write_atomic(path, data.encode())
+    for path in [out / MANIFEST, *(p for p in out.iterdir() if _DECK_MANIFEST.match(p.name))]:
+        match = _DECK_MANIFEST.match(path.name)
+        if (match is None or match["deck"] not in by_deck) and (path.is_file() or path.is_symlink()):
+            path.unlink()
+
+
+def has_manifest(out: Path) -> bool:
+    """True when ``out`` holds a manifest (the single old one or a deck's)."""
+    return (out / MANIFEST).exists() or (out.is_dir() and any(_DECK_MANIFEST.match(p.name) for p in out.iterdir()))
 
 
 def _is_fresh(target: Target, entry: dict[str, str] | None) -> bool:
@@ -329,6 +376,11 @@ def take_shots(
         deck, look, page = load_and_render(path, options.project, assets)
         plans.append(_plan_deck(deck, look, page, options, assets))
     _refuse_clashes(plans)
+    if options.shard is not None:
+        # Every deck is read and checked; this share's are shot.  Another share's images are not ours to remove.
+        mine = options.shard.pick({plan.deck.slug: plan.deck.slide_count for plan in plans})
+        plans = [plan for plan in plans if plan.deck.slug in mine]
+        options = dataclasses.replace(options, full=False)
     outs = list(dict.fromkeys(plan.out for plan in plans))
     sources = source_folders(deck_paths, options.project)
     for out in outs:
@@ -416,7 +468,7 @@ def _run(
             report.warnings.append(f"{path}: kept: it changed since deckbuild wrote it (delete it yourself)")
         manifest.pop(path.name, None)
     for out, manifest in manifests.items():
-        if manifest or (out / MANIFEST).exists():
+        if manifest or has_manifest(out):
             _write_manifest(out, manifest)
     for paths in (report.written, report.unchanged, report.removed):
         paths.sort()  # pages finish in any order; say what happened in a stable one

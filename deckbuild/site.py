@@ -42,6 +42,7 @@ def write_site(
     shared: str = SHARED,
     prune: bool = False,
     index: tuple[str, Look] | None = None,
+    keep: set[str] | None = None,
 ) -> list[bool]:
     """Write the shared assets and every deck under ``out``; return, per deck, whether it changed.
 
@@ -49,6 +50,7 @@ def write_site(
     puts back what was already moved.  ``sources`` are the folders the build reads (see
     :func:`outdir.check_output`); an output folder that is or holds one of them is refused.
     ``index`` is the talks index page and its look, written as ``out/index.html`` with the rest.
+    With ``prune``, deck folders deckbuild wrote for decks not in ``keep`` (default: ``decks``) go.
     """
     check_output(out, sources if sources is not None else [d.source_dir for d in decks])
     for deck in decks:
@@ -82,7 +84,8 @@ def write_site(
                     path=out,
                     hint="check its permissions and free space",
                 ) from None
-            gone = stale_deck_folders(out, {deck.slug for deck in decks}, shared) if prune else []
+            kept = keep if keep is not None else {deck.slug for deck in decks}
+            gone = stale_deck_folders(out, kept, shared) if prune else []
             return _commit(staging, out, decks, shared, gone, index is not None)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from deckbuild.cli import main
-from deckbuild.shots import MANIFEST
+from deckbuild.shots import MANIFEST, manifest_name
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +106,8 @@ def test_force_rewrites_a_broken_manifest(here: Path) -> None:
     (here / "shots" / MANIFEST).write_text("{broken", encoding="utf-8")
     result = run("shots", "talk.md", "--force")
     assert result.exit_code == 0, result.output
-    images = json.loads((here / "shots" / MANIFEST).read_text())["images"]
+    assert not (here / "shots" / MANIFEST).exists()  # replaced by the deck's own manifest
+    images = json.loads((here / "shots" / manifest_name("talk")).read_text())["images"]
     assert list(images) == ["talk_960x700.png"]
 
 
@@ -126,6 +127,10 @@ def test_two_runs_at_once_into_one_folder_keep_both_decks(here: Path) -> None:
     for process in runs:
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
-    images = json.loads((here / "shots" / MANIFEST).read_text())["images"]
+    images = {
+        name: entry
+        for deck in ("a", "b")
+        for name, entry in json.loads((here / "shots" / manifest_name(deck)).read_text())["images"].items()
+    }
     assert sorted(images) == ["a_1_960x700.png", "a_960x700.png", "b_1_960x700.png", "b_960x700.png"]
     assert all((here / "shots" / name).is_file() for name in images)
