@@ -228,7 +228,9 @@ def build(
     thumbnails = {deck.slug: _thumbnail(deck, look, page, project, assets) for deck, look, page in loaded}
     index = None
     if full:
-        entries = [index_entry(deck, thumbnails[deck.slug]) for deck, _, _ in loaded]
+        # The index shows the thumbnails that shots is asked to take, taken yet or not: so every shard
+        # writes the same index, whichever images its machine has.
+        entries = [index_entry(deck, thumbnails[deck.slug][0]) for deck, _, _ in loaded]
         look = index_look(project, assets)
         index = (render_index(entries, look, project.shared), look)
     every = {deck.slug for deck, _, _ in loaded}
@@ -237,7 +239,7 @@ def build(
         mine = shard.pick({deck.slug: deck.slide_count for deck, _, _ in loaded})
         loaded = [item for item in loaded if item[0].slug in mine]
     outputs = [
-        DeckOutput(deck.slug, page, deck.path.resolve().parent, look, thumbnails[deck.slug])
+        DeckOutput(deck.slug, page, deck.path.resolve().parent, look, thumbnails[deck.slug][1])
         for deck, look, page in loaded
     ]
     # A build of the whole decks folder also removes the built folders of decks that are gone.
@@ -250,22 +252,26 @@ def build(
     ]
 
 
-def _thumbnail(deck: Deck, look: Look, page: Page, project: Settings, assets: Assets) -> Path | None:
-    """The title slide's 600x390 image, if ``shots`` took it: a regular PNG file, never a link."""
+def _thumbnail(deck: Deck, look: Look, page: Page, project: Settings, assets: Assets) -> tuple[bool, Path | None]:
+    """Whether ``shots`` is to take the title slide at 600x390; and that image, if it is there.
+
+    The image must be a regular PNG file, never a link.
+    """
     from .shots import deck_images
 
     try:
         targets = deck_images(deck, look, page, project, assets)
     except DeckError:
-        return None  # shots settings that do not work are shots' to report
+        return False, None  # shots settings that do not work are shots' to report
     for target in targets:
         if (target.h, target.v, target.size) == (0, 0, THUMBNAIL_SIZE):
             path = target.path
             if path.is_file() and not path.is_symlink():
                 with open(path, "rb") as handle:
                     if handle.read(8) == b"\x89PNG\r\n\x1a\n":
-                        return path
-    return None
+                        return True, path
+            return True, None
+    return False, None
 
 
 def _strict_error(warnings: list[DeckWarning]) -> DeckError:

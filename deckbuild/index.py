@@ -30,7 +30,7 @@ class IndexEntry:
     date: str
     event: str
     author: str
-    thumbnail: Path | None
+    thumbnail: bool  # shots takes the title slide at 600x390, which build copies into the deck's folder
 
     @property
     def iso_date(self) -> str | None:
@@ -38,7 +38,7 @@ class IndexEntry:
         return match[0] if match else None
 
 
-def index_entry(deck: Deck, thumbnail: Path | None) -> IndexEntry:
+def index_entry(deck: Deck, thumbnail: bool) -> IndexEntry:
     meta = deck.meta
     return IndexEntry(
         deck.slug, meta.title or deck.slug, meta.date or "", meta.event or "", meta.author or "", thumbnail
