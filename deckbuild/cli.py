@@ -408,6 +408,22 @@ def themes(gallery: bool, out: Path, browser_path: Path | None) -> None:
             click.echo(f"wrote: {path}")
 
 
+@main.group()
+def ci() -> None:
+    """Write a CI workflow for this repository."""
+
+
+@ci.command()
+@click.option("--shards", type=int, default=1, show_default=True, help="Machines that take the images at once.")
+@click.option("--package", default="deckbuild", show_default=True, help="What pip installs, e.g. a git URL.")
+def github(shards: int, package: str) -> None:
+    """Write .github/workflows/decks.yml: check pull requests, refresh images, publish the site on Pages."""
+    from .ci import write_workflow
+    from .errors import display_path
+
+    click.echo(f"wrote: {display_path(write_workflow(find_settings(), shards=shards, package=package))}")
+
+
 @main.command()
 def config() -> None:
     """Print the project settings in force and where each comes from (deckbuild.toml or pyproject.toml)."""
