@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import shutil
 import subprocess
@@ -86,3 +87,43 @@ def test_a_deck_built_into_a_jekyll_blog_survives_jekyll_and_loads_over_http(
     assert page.evaluate("typeof RevealHighlight") == "function"
     page.close()
     assert failed == []
+
+
+SEED_POST = Path(__file__).resolve().parent / "posts" / "2018-12-08-ml-communities.md"
+
+
+def test_the_seed_post_after_build_shots_and_post_publishes_its_slide_images(blog: Path) -> None:
+    """The seed's workflow end to end: the post is the deck's source; Jekyll publishes images and links."""
+    (blog / "_includes" / "JB").mkdir(parents=True)
+    (blog / "_includes" / "JB" / "setup").write_text("")  # the seed's Jekyll-Bootstrap include
+    deck_map = (
+        "deck:\n  url: /slides/2018-12-08-ml-communities/\n  theme: black\n"
+        "  shots:\n    slides: 0,2,4/1\n    sizes: [600x390, 1200x630]\n"
+    )
+    post = blog / "_posts" / SEED_POST.name
+    post.parent.mkdir()
+    post.write_text(SEED_POST.read_text(encoding="utf-8").replace("layout: post\n", "layout: post\n" + deck_map, 1))
+    hand_written = post.read_bytes()
+    runner = CliRunner()
+    for command in ("build", "shots", "post"):
+        result = runner.invoke(main, [command, str(post.relative_to(blog))])
+        assert result.exit_code == 0, (command, result.output)
+    assert post.read_bytes().startswith(hand_written)
+    jekyll = subprocess.run(
+        ["jekyll", "build", "--quiet", "--unpublished"], cwd=blog, capture_output=True, text=True, timeout=300
+    )
+    assert jekyll.returncode == 0, jekyll.stderr
+    pages = list((blog / "_site").rglob("ml-communities.html"))
+    assert len(pages) == 1, pages
+    html = pages[0].read_text(encoding="utf-8")
+    for fragment in ("", "#/2", "#/4/1"):
+        assert f'<a href="/slides/2018-12-08-ml-communities/{fragment}" target="_blank">' in html
+    images = re.findall(r'<img src="(/assets/img/2018-12-08-ml-communities[^"]*)" alt="([^"]*)"', html)
+    assert [alt for _, alt in images] == [
+        "Building, growing and sustaining ML communities",
+        "Importance of in-person communities",
+        "Holding events",
+    ]
+    for src, _ in images:
+        assert (blog / "_site" / src.lstrip("/")).is_file(), src
+    assert (blog / "_site" / "slides" / "2018-12-08-ml-communities" / "index.html").is_file()
