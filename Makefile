@@ -2,9 +2,10 @@
 PY := .venv/bin/python
 DECKBUILD := .venv/bin/deckbuild
 
-.PHONY: all setup venv npm browser tools build shots test lint golden bench clean
+.PHONY: all setup venv npm browser tools build decks shots pdf posts index test lint golden bench clean
 
-all: setup build shots
+# A second `make` with nothing changed starts no browser and rewrites no file: each step skips what is current.
+all: setup build shots index
 
 setup: venv npm browser tools
 
@@ -45,8 +46,27 @@ tools:
 build: venv npm
 	$(DECKBUILD) build
 
+decks: build
+
 shots: venv npm browser
 	$(DECKBUILD) shots
+
+pdf: venv npm browser
+	$(DECKBUILD) pdf
+
+# The talks index (site/index.html) with each deck's title-slide thumbnail, once shots has taken them.
+index: shots
+	$(DECKBUILD) build
+
+# Blog posts: `make posts POSTS="_posts/2018-12-08-ml-communities.md decks/talk.md"` (a post, or a deck
+# whose post is created in _posts/); BASE_URL sets where the decks are hosted if their url: does not.
+POSTS ?=
+BASE_URL ?=
+posts: shots
+	@if [ -z "$(POSTS)" ]; then echo "posts: name them, e.g. make posts POSTS=_posts/my-talk.md"; fi
+	@for post in $(POSTS); do \
+		$(DECKBUILD) shots "$$post" && $(DECKBUILD) post "$$post" $(if $(BASE_URL),--base-url "$(BASE_URL)") || exit 1; \
+	done
 
 bench: venv npm browser
 	$(PY) bench/shots_bench.py

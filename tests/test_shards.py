@@ -152,3 +152,17 @@ def test_the_index_is_not_written_over_a_page_of_the_users(tmp_path: Path, monke
     shutil.rmtree(root / "site")
     assert CliRunner().invoke(main, ["build", "decks/alpha.md"]).exit_code == 0
     assert not (root / "site" / "index.html").exists()  # one deck named: no index of one
+
+
+def test_a_second_run_with_nothing_changed_starts_no_browser_and_rewrites_no_file(
+    runs: tuple[Path, list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole, _ = runs
+    stamps = {p: p.stat().st_mtime_ns for p in (whole / "site").rglob("*") if p.is_file()}
+    stamps.update({p: p.stat().st_mtime_ns for p in (whole / "shots").rglob("*") if p.is_file()})
+    monkeypatch.setenv("DECKBUILD_BROWSER", str(whole / "no-such-browser"))  # a run that needs one fails
+    for command in ("build", "shots", "build"):  # what `make` runs: build, shots, index
+        run_in(whole, monkeypatch, command)
+    after = {p: p.stat().st_mtime_ns for p in stamps if p.exists()}
+    after.update({p: p.stat().st_mtime_ns for p in (whole / "site").rglob("*") if p.is_file() and p not in stamps})
+    assert after == stamps
