@@ -105,7 +105,10 @@ def install_assets() -> Path:
         for name in ("package.json", "package-lock.json"):
             shutil.copy2(npm_manifest_dir() / name, work / name)
         result = subprocess.run(
-            [npm, "ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=work, capture_output=True, text=True
+            [npm, "ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"],
+            cwd=work,
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise DeckError(f"npm ci failed: {result.stderr.strip()[-500:]}", hint="check your network and npm setup")

@@ -243,9 +243,7 @@ def build(
         for deck, look, page in loaded
     ]
     # A build of the whole decks folder also removes the built folders of decks that are gone.
-    changed = write_site(
-        out, outputs, assets, sources, shared=project.shared, prune=full, index=index, keep=every
-    )
+    changed = write_site(out, outputs, assets, sources, shared=project.shared, prune=full, index=index, keep=every)
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
         for (deck, look, page), moved in zip(loaded, changed, strict=True)

@@ -157,7 +157,7 @@ def render_workflow(project: Settings, *, shards: int = 1, package: str = "deckb
     """The workflow's text for this project's folders."""
     if not 1 <= shards <= 64:
         raise DeckError(f"--shards must be from 1 to 64, not {shards}")
-    if any(c in package for c in "\"\\\n$`"):
+    if any(c in package for c in '"\\\n$`'):
         raise DeckError("--package must be a plain pip requirement", hint=f"got {package!r}")
     root = project.root or Path.cwd()
     values = {

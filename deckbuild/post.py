@@ -41,7 +41,9 @@ class PostResult:
     created: bool
 
 
-def write_post(deck_path: Path, project: Settings, *, post: Path | None = None, base_url: str | None = None) -> PostResult:
+def write_post(
+    deck_path: Path, project: Settings, *, post: Path | None = None, base_url: str | None = None
+) -> PostResult:
     """Write or update the slides section of the post for the deck at ``deck_path``."""
     from .shots import deck_images
 
@@ -161,9 +163,8 @@ def _section(deck: Deck, url: str, images: dict[tuple[int, int], Path], blog: Pa
         slide = deck.stacks[h].slides[v]
         href = url if (h, v) == (0, 0) else f"{url}#/{h}" + (f"/{v}" if v else "")
         alt = title if (h, v) == (0, 0) else slide_title(slide) or f"Slide {h}" + (f"/{v}" if v else "")
-        parts.append(
-            f'<a href="{_attr(href)}" target="_blank">\n![{_alt(alt)}]({{{{ site.url }}}}/{_blog_path(path, blog)})\n</a>\n'
-        )
+        image = "{{ site.url }}/" + _blog_path(path, blog)
+        parts.append(f'<a href="{_attr(href)}" target="_blank">\n![{_alt(alt)}]({image})\n</a>\n')
     parts.append(SLIDES_CLOSE)
     return "\n".join(parts) + "\n"
 

@@ -267,10 +267,11 @@ def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]
     touch a file.
     """
     entries: dict[str, dict[str, str]] = {}
-    files = [(out / MANIFEST, None)]
+    files: list[tuple[Path, str | None]] = [(out / MANIFEST, None)]
     if out.is_dir():
-        found = sorted(p.name for p in out.iterdir() if _DECK_MANIFEST.match(p.name))
-        files += [(out / name, _DECK_MANIFEST.match(name)["deck"]) for name in found]  # type: ignore[index]
+        for name in sorted(p.name for p in out.iterdir()):
+            if match := _DECK_MANIFEST.match(name):
+                files.append((out / name, match["deck"]))
     for path, deck in files:
         for name, entry in _read_one(path, force).items():
             clash = name in entries

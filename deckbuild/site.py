@@ -13,8 +13,8 @@ from pathlib import Path, PurePosixPath
 
 from .assets import Assets
 from .errors import DeckError
-from .index import THUMBNAIL
 from .fonts import Face, localise_css, stage_faces
+from .index import THUMBNAIL
 from .outdir import check_output, check_replaceable, locked, remove_stale_staging, stale_deck_folders, stamp
 from .paths import regular_files, symlink_below
 from .render import SHARED, Look, Page, site_path

@@ -99,7 +99,10 @@ def test_it_names_the_projects_folders_and_never_writes_over_a_workflow(repo: Pa
     path = repo / ".github" / "workflows" / "decks.yml"
     path.write_text("mine\n")
     result = CliRunner().invoke(main, ["ci", "github"])
-    assert result.exit_code == 1 and ".github/workflows/decks.yml: exists; deckbuild does not write over it" in result.output
+    assert (
+        result.exit_code == 1
+        and ".github/workflows/decks.yml: exists; deckbuild does not write over it" in result.output
+    )
     assert path.read_text() == "mine\n"
     bad = CliRunner().invoke(main, ["ci", "github", "--package", 'x"; rm -rf ~'])
     assert bad.exit_code == 1 and "--package must be a plain pip requirement" in bad.output

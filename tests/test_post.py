@@ -16,7 +16,9 @@ from deckbuild.jekyll import SLIDES_CLOSE, SLIDES_OPEN
 from .conftest import ROOT, SEED
 
 SEED_POST = ROOT / "tests" / "posts" / "2018-12-08-ml-communities.md"  # the seed, as its author wrote it
-HOSTING = "deck:\n  url: /talks/2018-12-08-ml-communities/\n  shots:\n    slides: 0,2,4/1\n    sizes: [600x390, 1200x630]\n"
+HOSTING = (
+    "deck:\n  url: /talks/2018-12-08-ml-communities/\n  shots:\n    slides: 0,2,4/1\n    sizes: [600x390, 1200x630]\n"
+)
 
 
 @pytest.fixture
@@ -52,7 +54,9 @@ def fake_shots(blog: Path, slug: str, names: tuple[str, ...] = ("", "_2", "_4-1"
 
 def shape(path: Path) -> list[list[str]]:
     deck, _ = load_deck(path)
-    return [[slide.blocks[0].text.split("\n")[0] if slide.blocks else slide.kind for slide in s.slides] for s in deck.stacks]
+    return [
+        [slide.blocks[0].text.split("\n")[0] if slide.blocks else slide.kind for slide in s.slides] for s in deck.stacks
+    ]
 
 
 def test_the_seed_post_builds_the_seed_deck(blog: Path) -> None:
@@ -66,7 +70,10 @@ def test_the_seed_post_builds_the_seed_deck(blog: Path) -> None:
     assert deck.warnings == ()  # layout, tags, tagline, category, published: Jekyll's business
     assert deck.slug == "2018-12-08-ml-communities"
     first = deck.stacks[1].slides[0]
-    assert first.line == SEED_POST.read_text().split("\n").index("  What Libraries & Frameworks can do to widen their appeal") + 1
+    assert (
+        first.line
+        == SEED_POST.read_text().split("\n").index("  What Libraries & Frameworks can do to widen their appeal") + 1
+    )
     result = run("build", str(post))
     assert result.exit_code == 0, result.output
     assert "(8 slides)" in result.output
