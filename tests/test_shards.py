@@ -166,3 +166,37 @@ def test_a_second_run_with_nothing_changed_starts_no_browser_and_rewrites_no_fil
     after = {p: p.stat().st_mtime_ns for p in stamps if p.exists()}
     after.update({p: p.stat().st_mtime_ns for p in (whole / "site").rglob("*") if p.is_file() and p not in stamps})
     assert after == stamps
+
+
+@pytest.mark.parametrize(
+    ("manifests", "message"),
+    [
+        (
+            {"talk": {"other_960x700.png": "other"}},
+            "bad manifest entry 'other_960x700.png': it is in the manifest of deck 'talk'",
+        ),
+        (
+            {"talk": {"talk_960x700.png": "talk"}, "zed": {"talk_960x700.png": "talk"}},
+            "bad manifest entry 'talk_960x700.png': it is in two manifests",
+        ),
+        ({"talk": {"../talk.md": "talk"}}, "bad manifest entry '../talk.md'"),
+        ({"talk": {"x.png": "../up"}}, "bad manifest entry 'x.png'"),
+    ],
+)
+def test_a_decks_manifest_may_claim_only_its_own_images(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manifests: dict[str, dict[str, str]], message: str
+) -> None:
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "talk.md").write_text("# One\n")
+    victim = tmp_path / "shots" / "other_960x700.png"
+    victim.parent.mkdir()
+    victim.write_bytes(b"keep me")
+    for deck, images in manifests.items():
+        entries = {name: {"deck": owner, "key": "k", "sha256": "s"} for name, owner in images.items()}
+        (tmp_path / "shots" / f".deckbuild-shots.{deck}.json").write_text(json.dumps({"images": entries}))
+    for args in (["shots", "talk.md", "--check"], ["shots", "talk.md"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1 and message in result.output, result.output
+    assert victim.read_bytes() == b"keep me"
