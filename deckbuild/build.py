@@ -140,7 +140,10 @@ def build(
                 hint="rename one of the files",
             )
         slugs[deck.slug] = path
-        loaded.append((deck, look, render_deck(deck, look)))
+        page = render_deck(deck, look)
+        if page.warnings:  # what only rendering finds (math KaTeX cannot read) travels with the deck too
+            deck = dataclasses.replace(deck, warnings=(*deck.warnings, *page.warnings))
+        loaded.append((deck, look, page))
     warnings = [warning for deck, _, _ in loaded for warning in deck.warnings]
     if strict and warnings:
         raise _strict_error(warnings)
