@@ -19,7 +19,9 @@ npm: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-# A Chromium for screenshots and browser tests: Playwright's own or the system's.
+# A Chromium for screenshots and browser tests: Playwright's own or the system's, and on Debian the
+# Noto fonts, so that Chinese, Japanese, Korean, Arabic, Hebrew, Devanagari and emoji show real glyphs.
+FONT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 browser: venv
 	@if $(DECKBUILD) browser >/dev/null 2>&1; then \
 		echo "browser: $$($(DECKBUILD) browser)"; \
@@ -29,6 +31,15 @@ browser: venv
 	else \
 		echo "No Chromium found. Run: $(PY) -m playwright install chromium  (or: sudo apt-get install chromium)"; \
 		exit 1; \
+	fi
+	@missing=$$(for p in $(FONT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ] || ! command -v dpkg >/dev/null; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null && \
+		echo "fonts: installed" $$missing; \
+	else \
+		echo "Fonts missing for some scripts and emoji. Run: sudo apt-get install" $$missing "(see docs/screenshots.md)"; \
 	fi
 
 # Real tools the tests use as oracles: pandoc (its Markdown), jekyll (a blog that publishes decks).

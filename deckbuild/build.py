@@ -132,7 +132,10 @@ def load_and_render(
 ) -> tuple[Deck, Look, Page]:
     """One deck read, checked and rendered as the project's settings say."""
     deck, look = load_deck(path, theme=theme, assets=assets, separators=separators, default_theme=project.theme)
-    return deck, look, render_deck(deck, look, shared=project.shared, root=project.root)
+    page = render_deck(deck, look, shared=project.shared, root=project.root)
+    if page.warnings:  # what only rendering finds (math KaTeX cannot read) travels with the deck too
+        deck = dataclasses.replace(deck, warnings=(*deck.warnings, *page.warnings))
+    return deck, look, page
 
 
 def build(

@@ -55,6 +55,7 @@ _NO_MOTION = """
 """
 
 _PREPARE = """async () => {
+  if (window.deckbuildReady) await window.deckbuildReady;  // diagrams drawn (mermaid)
   Reveal.configure({transition: 'none', backgroundTransition: 'none', controls: false, progress: false,
                     slideNumber: false, margin: 0, minScale: 1, maxScale: 1, autoSlide: 0, hash: false,
                     fragmentInURL: false, history: false});

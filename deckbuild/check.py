@@ -43,6 +43,7 @@ _HINTS = {
 
 # Runs once per deck: prepares reveal.js, then shows every slide in turn and measures it.
 _MEASURE = r"""async () => {
+  if (window.deckbuildReady) await window.deckbuildReady;  // diagrams drawn (mermaid)
   Reveal.configure({transition: 'none', backgroundTransition: 'none', controls: false, progress: false,
                     slideNumber: false, margin: 0, minScale: 1, maxScale: 1, autoSlide: 0, hash: false,
                     fragmentInURL: false, history: false});
@@ -126,7 +127,8 @@ _MEASURE = r"""async () => {
           continue;
         }
         if (node.nodeType !== Node.ELEMENT_NODE) continue;
-        if (node.matches('aside.notes, script, style, template')) continue;
+        // KaTeX's MathML (.katex-mathml) is for screen readers: clipped to nothing on purpose.
+        if (node.matches('aside.notes, script, style, template, .katex-mathml')) continue;
         const style = getComputedStyle(node);
         if (style.display === 'none') continue;
         const rect = node.getBoundingClientRect();

@@ -48,6 +48,7 @@ _PRINT_SETUP = """(overrides) => {
     const initialize = value.initialize.bind(value);
     value.initialize = options => Promise.all([...document.fonts].map(face => face.load().catch(() => null)))
       .then(() => document.fonts.ready)
+      .then(() => window.deckbuildReady)  // diagrams drawn (mermaid), before the print layout
       .then(() => {
         const started = initialize(Object.assign({}, options || {}, overrides));
         value.on('pdf-ready', () => { window.__deckbuildPdfReady = true; });

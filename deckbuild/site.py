@@ -6,6 +6,7 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ def write_site(
         try:
             try:
                 _stage_shared(staging / shared, assets, [deck.look for deck in decks])
+                _stage_features(staging / shared, assets, frozenset().union(*(d.page.features for d in decks)))
                 stamp(staging / shared)
                 for deck in decks:
                     _stage_deck(staging / deck.slug, deck)
@@ -242,3 +244,22 @@ def _digest(folder: Path) -> str:
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+_FONT_FALLBACKS = re.compile(r""",\s*url\([^)]*\.(?:woff|ttf)\)\s*format\(["'](?:woff|truetype)["']\)""")
+
+
+def _stage_features(folder: Path, assets: Assets, features: frozenset[str]) -> None:
+    """KaTeX's style sheet and fonts (woff2 only), and mermaid's one bundle, for the decks that use them."""
+    if "math" in features:
+        dist = assets.node_modules / "katex" / "dist"
+        (folder / "katex" / "fonts").mkdir(parents=True)
+        css = _FONT_FALLBACKS.sub("", (dist / "katex.min.css").read_text(encoding="utf-8"))
+        (folder / "katex" / "katex.min.css").write_text(css, encoding="utf-8")
+        for font in sorted((dist / "fonts").glob("*.woff2")):
+            shutil.copyfile(font, folder / "katex" / "fonts" / font.name)
+    if "mermaid" in features:
+        (folder / "mermaid").mkdir()
+        shutil.copyfile(
+            assets.node_modules / "mermaid" / "dist" / "mermaid.min.js", folder / "mermaid" / "mermaid.min.js"
+        )
