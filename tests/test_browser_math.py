@@ -65,7 +65,7 @@ def _ink_rows(png: bytes, box: dict[str, float], background: tuple[int, int, int
 
 def test_math_is_typeset_by_katex_offline_and_not_upper_cased(browser: Browser, tmp_path: Path) -> None:
     built = build([_write(tmp_path / "decks", "maths.md", MATH)], tmp_path / "site")
-    shared = tmp_path / "site" / "_deckbuild"
+    shared = tmp_path / "site" / "deckbuild-assets"
     assert (shared / "katex" / "katex.min.css").is_file() and list((shared / "katex" / "fonts").glob("*.woff2"))
     assert not (shared / "mermaid").exists()
     page = browser.new_page(viewport={"width": 960, "height": 700})
@@ -107,8 +107,8 @@ def test_a_formula_katex_cannot_read_is_a_warning_at_its_line(tmp_path: Path) ->
 def test_mermaid_is_drawn_before_the_capture(tmp_path: Path) -> None:
     deck = _write(tmp_path / "decks", "flow.md", MERMAID)
     report = take_shots([deck], ShotOptions(site=tmp_path / "site", out=tmp_path / "shots"))
-    assert (tmp_path / "site" / "_deckbuild" / "mermaid" / "mermaid.min.js").is_file()
-    assert not (tmp_path / "site" / "_deckbuild" / "katex").exists()
+    assert (tmp_path / "site" / "deckbuild-assets" / "mermaid" / "mermaid.min.js").is_file()
+    assert not (tmp_path / "site" / "deckbuild-assets" / "katex").exists()
     assert len(report.written) == 1 and not report.warnings
     image = Image.open(report.written[0]).convert("RGB")
     background = image.getpixel((2, 2))
