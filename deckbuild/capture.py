@@ -57,7 +57,7 @@ _NO_MOTION = """
 _PREPARE = """async () => {
   Reveal.configure({transition: 'none', backgroundTransition: 'none', controls: false, progress: false,
                     slideNumber: false, margin: 0, minScale: 1, maxScale: 1, autoSlide: 0, hash: false,
-                    fragmentInURL: false, history: false});
+                    fragmentInURL: false, history: false, scrollActivationWidth: 0});
   Reveal.layout();
   await Promise.all([...document.fonts].map(face => face.load().catch(() => null)));
   await document.fonts.ready;
