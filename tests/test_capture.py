@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 import deckbuild.capture
-from deckbuild.shots import ShotOptions, Report, take_shots
+from deckbuild.shots import Report, ShotOptions, take_shots
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,8 @@ def _near(found: tuple[int, ...], want: tuple[float, ...]) -> bool:
 
 def _count(path: Path, colour: tuple[int, int, int]) -> int:
     with Image.open(path) as image:
-        return sum(1 for c in image.convert("RGB").get_flattened_data() if all(abs(a - b) < 40 for a, b in zip(c, colour)))
+        pixels = image.convert("RGB").get_flattened_data()
+    return sum(1 for c in pixels if all(abs(a - b) < 40 for a, b in zip(c, colour, strict=True)))
 
 
 # --- boxes: one run of three decks (pad by default, crop and --scale 2 from their front matter) -------------
@@ -86,12 +87,17 @@ def _where(size: tuple[int, int], fit: str) -> dict[tuple[int, int, int], tuple[
     width, height = size
     factor = (min if fit == "pad" else max)(width / 320, height / 200)
     dx, dy = (width - 320 * factor) / 2, (height - 200 * factor) / 2
-    return {c: (l * factor + dx, t * factor + dy, r * factor + dx, b * factor + dy) for c, (l, t, r, b) in BOXES.items()}
+    return {
+        c: (left * factor + dx, top * factor + dy, right * factor + dx, bottom * factor + dy)
+        for c, (left, top, right, bottom) in BOXES.items()
+    }
 
 
 @pytest.mark.parametrize("fit", ["pad", "crop"])
 @pytest.mark.parametrize("size", [(320, 200), (640, 400), (160, 100), (640, 200), (320, 400)])
-def test_each_box_is_where_it_must_be_in_every_size(boxes: tuple[Path, Report], fit: str, size: tuple[int, int]) -> None:
+def test_each_box_is_where_it_must_be_in_every_size(
+    boxes: tuple[Path, Report], fit: str, size: tuple[int, int]
+) -> None:
     shots, _ = boxes
     with Image.open(shots / f"{fit}_{size[0]}x{size[1]}.png") as image:
         assert image.size == size

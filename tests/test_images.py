@@ -48,8 +48,8 @@ def expected(size: tuple[int, int], fit: str, capture: tuple[int, int] = (320, 2
     dx, dy = (width - cw * factor) / 2, (height - ch * factor) / 2
     f = cw / 320
     return {
-        colour: (l * f * factor + dx, t * f * factor + dy, r * f * factor + dx, b * f * factor + dy)
-        for colour, (l, t, r, b) in BOXES.items()
+        colour: (left * f * factor + dx, top * f * factor + dy, right * f * factor + dx, bottom * f * factor + dy)
+        for colour, (left, top, right, bottom) in BOXES.items()
     }
 
 

@@ -139,9 +139,7 @@ def _check(root: Path, deck: str = "a", **options: object) -> dict[str, list[str
     values.update(options)
     report = take_shots([root / "decks" / f"{deck}.md"], ShotOptions(**values))  # type: ignore[arg-type]
     return {
-        key: _names(getattr(report, key))
-        for key in ("unchanged", "stale", "missing", "extra")
-        if getattr(report, key)
+        key: _names(getattr(report, key)) for key in ("unchanged", "stale", "missing", "extra") if getattr(report, key)
     }
 
 
