@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 import deckbuild.capture
+from deckbuild.errors import DeckError
 from deckbuild.shots import Report, ShotOptions, take_shots
 
 pytestmark = pytest.mark.browser
@@ -160,7 +161,8 @@ def test_final_shows_every_fragment_and_initial_none(fragments: Path) -> None:
 
 @pytest.fixture
 def slow_server() -> Iterator[str]:
-    """An HTTP server whose red image takes a second to arrive: far longer than a capture takes."""
+    """An HTTP server whose red image takes a second to arrive (far longer than a capture takes), and
+    whose /never.png never arrives while the test runs."""
     buffer = io.BytesIO()
     Image.new("RGB", (100, 50), RED).save(buffer, "PNG")
     data = buffer.getvalue()
@@ -168,7 +170,7 @@ def slow_server() -> Iterator[str]:
 
     class Slow(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
-            release.wait(1.0)  # set at teardown, so a finished test does not wait
+            release.wait(60.0 if self.path == "/never.png" else 1.0)  # set at teardown: no test waits for it
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.send_header("Content-Length", str(len(data)))
@@ -197,6 +199,35 @@ def test_a_lazily_loaded_slow_image_is_waited_for(tmp_path: Path, slow_server: s
     report = take_shots([deck], ShotOptions(out=tmp_path / "shots", site=tmp_path / "site", slides="5"))
     assert report.warnings == []
     assert _count(tmp_path / "shots" / "slow_5_320x200.png", RED) == 100 * 50
+
+
+@pytest.mark.parametrize(
+    ("body", "slide", "message"),
+    [
+        (
+            '# 0\n\n<img src="{url}/never.png">\n',
+            "0",
+            "loading the deck slow did not finish in 2 s; still waiting for {url}/never.png "
+            "(a file or server the deck uses does not answer; fix the link, or raise --timeout)",
+        ),
+        (
+            "".join(f"# {n}\n\n" for n in range(5)) + '# 5\n\n<img data-src="{url}/never.png">\n',
+            "5",
+            "slide #/5/0 of slow did not finish rendering in 2 s (waiting for images); still waiting for "
+            "{url}/never.png (check the slide's images and fonts, or raise --timeout)",
+        ),
+    ],
+    ids=["loading", "slide"],
+)
+def test_a_timeout_names_what_is_still_pending(
+    tmp_path: Path, slow_server: str, body: str, slide: str, message: str
+) -> None:
+    (tmp_path / "small.css").write_text(SMALL_CSS)
+    deck = _write(tmp_path, "slow.md", FRONT.format(extra="") + body.format(url=slow_server))
+    with pytest.raises(DeckError) as caught:
+        take_shots([deck], ShotOptions(out=tmp_path / "shots", site=tmp_path / "site", slides=slide, timeout=2))
+    assert str(caught.value) == message.format(url=slow_server)
+    assert not (tmp_path / "shots").exists() or not list((tmp_path / "shots").glob("*.png"))
 
 
 # --- two pages at once ---------------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ import deckbuild.images
 from deckbuild.images import decode_capture, encode_png, resize, write_atomic
 
 BACKGROUND = (30, 60, 90)  # uniform, so that any way of choosing the pad colour gives this one
-RED, BLUE = (255, 0, 0), (0, 0, 255)
-# A 320x200 "capture" with two boxes (left, top, right, bottom) well inside it.
-BOXES = {RED: (20, 30, 80, 70), BLUE: (200, 120, 280, 170)}
+RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
+# A 320x200 "capture" with boxes (left, top, right, bottom): two near corners, one in the middle that
+# every crop keeps.
+BOXES = {RED: (20, 30, 80, 70), GREEN: (140, 80, 180, 120), BLUE: (200, 120, 280, 170)}
 
 
 def slide(width: int = 320, height: int = 200) -> Image.Image:
@@ -31,8 +32,8 @@ def slide(width: int = 320, height: int = 200) -> Image.Image:
 def box_of(image: Image.Image, colour: tuple[int, int, int]) -> tuple[int, int, int, int]:
     """The bounding box (left, top, right, bottom) of ``colour``, its edges where the colour is half on.
 
-    Measured in the one channel where ``colour`` differs most from the background (red for RED, blue for
-    BLUE), so the other box does not count."""
+    Measured in the one channel where ``colour`` differs most from the background (red for RED, ...), so
+    the other boxes do not count."""
     channel = max(range(3), key=lambda c: abs(colour[c] - BACKGROUND[c]))
     middle = (colour[channel] + BACKGROUND[channel]) / 2
     high = colour[channel] > BACKGROUND[channel]
@@ -86,6 +87,9 @@ def test_a_crop_cuts_evenly_and_a_pad_fills_with_the_background() -> None:
     for x in (0, 159, 480, 639):
         assert {pad.getpixel((x, y)) for y in range(200)} == {BACKGROUND}
     assert pad.getpixel((160 + 20, 30)) == RED
+    tall = resize(slide(), (320, 400), "crop")  # scaled to 640x400, 160 columns cut at each side
+    assert box_of(tall, GREEN) == (120, 160, 200, 240)
+    assert box_of(tall, BLUE) == (240, 240, 320, 340)  # runs off the right edge
 
 
 def test_a_capture_at_twice_the_size_is_scaled_down_not_cut() -> None:
@@ -96,11 +100,13 @@ def test_a_capture_at_twice_the_size_is_scaled_down_not_cut() -> None:
 
 
 @pytest.mark.parametrize("fit", ["pad", "crop"])
-def test_a_size_a_pixel_off_the_aspect_is_stretched_with_no_one_pixel_bar(fit: str) -> None:
+@pytest.mark.parametrize("size", [(161, 100), (160, 101), (159, 100), (320, 199)])
+def test_a_size_a_pixel_off_the_aspect_is_stretched_with_no_one_pixel_bar(fit: str, size: tuple[int, int]) -> None:
     image = slide()
     ImageDraw.Draw(image).rectangle((0, 0, 319, 199), outline=RED)  # the slide's own edge, all round
-    out = resize(image, (161, 100), fit)
-    edges = [out.getpixel((160, 50)), out.getpixel((0, 50)), out.getpixel((80, 0)), out.getpixel((80, 99))]
+    out = resize(image, size, fit)
+    right, bottom = size[0] - 1, size[1] - 1
+    edges = [out.getpixel((right, 50)), out.getpixel((0, 50)), out.getpixel((80, 0)), out.getpixel((80, bottom))]
     assert all(pixel[0] > 120 for pixel in edges), edges  # the red edge, neither background nor cut off
 
 

@@ -222,6 +222,27 @@ def test_naming_the_defaults_changes_nothing(project: Path, options: dict[str, o
 def test_a_manifest_written_by_a_run_lists_every_image_it_keeps(project: Path) -> None:
     import json
 
-    entries = json.loads((project / "shots" / MANIFEST).read_text())["images"]
+    text = (project / "shots" / MANIFEST).read_text()
+    entries = json.loads(text)["images"]
     assert sorted(entries) == sorted([*A_IMAGES, "b_320x200.png"])
+    for name in entries:  # one line each, so that a commit's diff names the images that changed
+        assert f'\n  "{name}": {{\n' in text
     assert {e["deck"] for e in entries.values()} == {"a", "b"}
+
+
+def test_an_extra_image_replaced_by_a_link_or_deleted_by_hand_is_only_forgotten(project: Path, tmp_path: Path) -> None:
+    """Images of a removed slide: a symlink (even to the same bytes) is kept, a missing file is no error."""
+    root = _copy(project, tmp_path)
+    shots = root / "shots"
+    (tmp_path / "elsewhere.png").write_bytes((shots / "a_1_320x200.png").read_bytes())
+    (shots / "a_1_320x200.png").unlink()
+    (shots / "a_1_320x200.png").symlink_to(tmp_path / "elsewhere.png")
+    (shots / "a_1_640x200.png").unlink()
+    (root / "decks" / "a.md").write_text(
+        f"---\n{SMALL}theme: house\nshots:\n  sizes: [320x200, 640x200]\n---\n# A0\n", encoding="utf-8"
+    )
+    report = take_shots([root / "decks" / "a.md"], ShotOptions(out=shots, site=root / "site"))
+    assert report.removed == [] and report.written == []
+    assert report.warnings == [f"{shots / 'a_1_320x200.png'}: kept: it changed since deckbuild wrote it (delete it yourself)"]
+    assert (shots / "a_1_320x200.png").is_symlink() and (tmp_path / "elsewhere.png").is_file()
+    assert _check(root, "a") == {"unchanged": ["a_320x200.png", "a_640x200.png"]}  # both forgotten
