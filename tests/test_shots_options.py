@@ -243,6 +243,7 @@ def test_an_extra_image_replaced_by_a_link_or_deleted_by_hand_is_only_forgotten(
     )
     report = take_shots([root / "decks" / "a.md"], ShotOptions(out=shots, site=root / "site"))
     assert report.removed == [] and report.written == []
-    assert report.warnings == [f"{shots / 'a_1_320x200.png'}: kept: it changed since deckbuild wrote it (delete it yourself)"]
+    kept = f"{shots / 'a_1_320x200.png'}: kept: it changed since deckbuild wrote it (delete it yourself)"
+    assert report.warnings == [kept]
     assert (shots / "a_1_320x200.png").is_symlink() and (tmp_path / "elsewhere.png").is_file()
     assert _check(root, "a") == {"unchanged": ["a_320x200.png", "a_640x200.png"]}  # both forgotten
