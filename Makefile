@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 DECKBUILD := .venv/bin/deckbuild
 
-.PHONY: all setup venv npm browser tools build shots test lint golden bench clean
+.PHONY: all setup venv npm browser tools build shots test lint golden bench mutation clean
 
 all: setup build shots
 
@@ -71,8 +71,14 @@ lint: venv
 	$(PY) -m ruff format --check deckbuild tests
 	$(PY) -m mypy
 
+# Mutation testing of the screenshot side (slow: not part of `make test`); score in docs/development.md.
+mutation: venv npm browser
+	rm -rf mutants && mkdir mutants && ln -s ../node_modules mutants/node_modules
+	$(PY) -m mutmut run --max-children 2
+	$(PY) -m mutmut results
+
 golden: venv npm
 	$(PY) -m tests.golden
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site mutants .pytest_cache .mypy_cache .ruff_cache

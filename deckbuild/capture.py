@@ -58,7 +58,7 @@ _PREPARE = """async () => {
   if (window.deckbuildReady) await window.deckbuildReady;  // diagrams drawn (mermaid)
   Reveal.configure({transition: 'none', backgroundTransition: 'none', controls: false, progress: false,
                     slideNumber: false, margin: 0, minScale: 1, maxScale: 1, autoSlide: 0, hash: false,
-                    fragmentInURL: false, history: false});
+                    fragmentInURL: false, history: false, scrollActivationWidth: 0});
   Reveal.layout();
   await Promise.all([...document.fonts].map(face => face.load().catch(() => null)));
   await document.fonts.ready;
@@ -153,7 +153,11 @@ async def _capture_deck(
             queue.put_nowait(slide)
         # Opening the deck in one more page costs about as much as 30 captures save on two cores.
         count = max(1, min(pages, len(job.slides) // _SLIDES_PER_EXTRA_PAGE))
-        await asyncio.gather(*(_worker(context, job, queue, deliver, timeout) for _ in range(count)))
+        # Pages open together before the first capture and close together (with the context) after
+        # the last: a page opening or closing while another is captured cuts that capture short
+        # (seen with two pages: 320x113 for a 320x200 slide).
+        opened = await asyncio.gather(*(_open_page(context, job, timeout) for _ in range(count)))
+        await asyncio.gather(*(_worker(*page, job, queue, deliver, timeout) for page in opened))
     finally:
         await context.close()
 
@@ -221,8 +225,22 @@ async def _open(page: Page, job: DeckJob, watch: _Watch, timeout: float) -> None
     watch.loaded = True
 
 
+async def _open_page(context: Any, job: DeckJob, timeout: float) -> tuple[Page, _Watch, Any]:
+    page: Page = await context.new_page()
+    watch = _Watch(page)
+    await _open(page, job, watch, timeout)
+    cdp = await context.new_cdp_session(page)
+    # The context's device scale factor is set on Playwright's own session to the page; a capture
+    # through this one sees it only when it is set here too (else --scale 2 gave 1x images).
+    metrics = {"width": job.width, "height": job.height, "deviceScaleFactor": job.scale, "mobile": False}
+    await cdp.send("Emulation.setDeviceMetricsOverride", metrics)
+    return page, watch, cdp
+
+
 async def _worker(
-    context: Any,
+    page: Page,
+    watch: _Watch,
+    cdp: Any,
     job: DeckJob,
     queue: asyncio.Queue[tuple[int, int]],
     deliver: Callable[[Capture], None],
@@ -230,10 +248,6 @@ async def _worker(
 ) -> None:
     from playwright.async_api import Error as PlaywrightError
 
-    page: Page = await context.new_page()
-    watch = _Watch(page)
-    await _open(page, job, watch, timeout)
-    cdp = await context.new_cdp_session(page)
     while not queue.empty():
         h, v = queue.get_nowait()
 
@@ -272,7 +286,6 @@ async def _worker(
         capture = Capture(job.slug, h, v, png, size, watch.problems[:])
         watch.problems.clear()
         deliver(capture)
-    await page.close()
 
 
 def _off_deck(url: str, deck_url: str) -> bool:
