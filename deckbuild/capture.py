@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .browser import open_browser_async, run_sync
+from .browser import open_browser_while, run_sync
 from .errors import DeckError
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ class DeckJob:
     scale: float
     fragments: str
     slides: tuple[tuple[int, int], ...]
+    measure: bool = False  # after the captures, measure every slide as `deckbuild check` does
 
 
 @dataclass
@@ -89,21 +90,35 @@ _SHOW = """async ([h, v, fragments]) => {
 }"""
 
 
+Measured = Callable[[str, list[dict[str, Any]]], None]
+
+
 def capture_decks(
-    jobs: list[DeckJob],
+    jobs: list[DeckJob] | Callable[[], list[DeckJob]],
     deliver: Callable[[Capture], None],
     *,
     pages: int = 1,
     browser_path: Path | None = None,
     timeout: float = 30.0,
+    measured: Measured | None = None,
 ) -> None:
-    """Capture every slide of every job in one browser; call ``deliver`` with each capture."""
+    """Capture every slide of every job in one browser; call ``deliver`` with each capture.
 
-    run_sync(lambda: _capture_all(jobs, deliver, pages, browser_path, timeout))
+    ``jobs`` may be a function that makes them (builds the site): it runs while the browser starts,
+    and only once a browser has been found.  Jobs with ``measure`` set are measured after their
+    captures, in the same page, and the result handed to ``measured``.
+    """
+    make = jobs if callable(jobs) else (lambda: jobs)
+    run_sync(lambda: _capture_all(make, deliver, pages, browser_path, timeout, measured))
 
 
 async def _capture_all(
-    jobs: list[DeckJob], deliver: Callable[[Capture], None], pages: int, browser_path: Path | None, timeout: float
+    jobs: Callable[[], list[DeckJob]],
+    deliver: Callable[[Capture], None],
+    pages: int,
+    browser_path: Path | None,
+    timeout: float,
+    measured: Measured | None,
 ) -> None:
     # Captures are handed to ``deliver`` on one worker thread, so that Pillow's resizing and PNG
     # encoding of one slide overlaps with the browser rendering the next.
@@ -118,20 +133,25 @@ async def _capture_all(
             pending.append(loop.run_in_executor(executor, deliver, capture))
 
         try:
-            await _capture_with(jobs, hand_over, pages, browser_path, timeout)
+            await _capture_with(jobs, hand_over, pages, browser_path, timeout, measured)
         finally:
             await asyncio.gather(*pending)
 
 
 async def _capture_with(
-    jobs: list[DeckJob], deliver: Callable[[Capture], None], pages: int, browser_path: Path | None, timeout: float
+    make: Callable[[], list[DeckJob]],
+    deliver: Callable[[Capture], None],
+    pages: int,
+    browser_path: Path | None,
+    timeout: float,
+    measured: Measured | None,
 ) -> None:
     from playwright.async_api import Error as PlaywrightError
 
-    async with open_browser_async(browser_path, max(timeout, _START_TIMEOUT)) as browser:
+    async with open_browser_while(browser_path, max(timeout, _START_TIMEOUT), make) as (browser, jobs):
         for job in jobs:
             try:
-                await _capture_deck(browser, job, deliver, pages, timeout)
+                await _capture_deck(browser, job, deliver, pages, timeout, measured)
             except PlaywrightError as exc:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
                 raise DeckError(
@@ -141,7 +161,12 @@ async def _capture_with(
 
 
 async def _capture_deck(
-    browser: Browser, job: DeckJob, deliver: Callable[[Capture], None], pages: int, timeout: float
+    browser: Browser,
+    job: DeckJob,
+    deliver: Callable[[Capture], None],
+    pages: int,
+    timeout: float,
+    measured: Measured | None,
 ) -> None:
     context = await browser.new_context(
         viewport={"width": job.width, "height": job.height}, device_scale_factor=job.scale
@@ -158,6 +183,10 @@ async def _capture_deck(
         # (seen with two pages: 320x113 for a 320x200 slide).
         opened = await asyncio.gather(*(_open_page(context, job, timeout) for _ in range(count)))
         await asyncio.gather(*(_worker(*page, job, queue, deliver, timeout) for page in opened))
+        if job.measure and measured is not None:
+            from .check import measure_page
+
+            measured(job.slug, await measure_page(opened[0][0], job.slug, timeout))
     finally:
         await context.close()
 

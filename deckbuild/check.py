@@ -327,15 +327,25 @@ async def _measure(page: Page, built: BuiltDeck, timeout: float) -> list[dict[st
     await page.set_viewport_size({"width": int(config["width"]), "height": int(config["height"])})
     await page.goto((built.folder / "index.html").resolve().as_uri())
     await page.wait_for_function("window.Reveal && Reveal.isReady()")
+    return await measure_page(page, built.deck.slug, timeout, built.deck.path)
+
+
+async def measure_page(page: Page, slug: str, timeout: float, path: Path | None = None) -> list[dict[str, Any]]:
+    """Measure every slide of the deck open in ``page`` (also used by ``shots`` on its capture page)."""
     try:
         result: list[dict[str, Any]] = await asyncio.wait_for(page.evaluate(_MEASURE), timeout)
     except TimeoutError:
         raise DeckError(
-            f"measuring {built.deck.slug} took more than {timeout:g} s",
-            path=built.deck.path,
+            f"measuring {slug} took more than {timeout:g} s",
+            path=path,
             hint="check the deck's images and fonts, or raise --timeout",
         ) from None
     return result
+
+
+def problems_in(path: Path, slides: list[dict[str, Any]]) -> list[Problem]:
+    """The problems of a deck measured by :func:`measure_page` (page events are the caller's)."""
+    return _problems(path, slides, [])
 
 
 def _problems(path: Path, slides: list[dict[str, Any]], events: list[tuple[str, str, str]]) -> list[Problem]:

@@ -13,7 +13,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import DeckError
@@ -110,6 +110,7 @@ def locked(out: Path, timeout: float | None = None) -> Iterator[None]:
     A second run on the same folder waits up to ``timeout`` seconds (``DECKBUILD_LOCK_TIMEOUT``,
     default 30), then says which process holds it.  Re-entrant within one process.
     """
+    made = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
         key = out.resolve()
@@ -160,6 +161,9 @@ def locked(out: Path, timeout: float | None = None) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+        if made:  # a run that wrote nothing leaves no empty folder behind
+            with suppress(OSError):
+                key.rmdir()
 
 
 def _holder(folder: Path) -> str:

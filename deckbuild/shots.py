@@ -8,7 +8,6 @@ run with nothing changed reads a few files, starts no browser and writes nothing
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .assets import Assets, find_assets
@@ -330,15 +330,10 @@ def take_shots(
         check_output(out, sources, flag="-o or shots: out:")
     if options.check:  # reads only: no lock, since taking one would create the folder
         return _run(plans, outs, options, progress)
-    browser = None
-    if _run(plans, outs, dataclasses.replace(options, check=True), None).needs_browser:
-        from .browser import find_browser
-
-        browser = find_browser(options.browser_path)  # before anything is written: no browser, no files
     with ExitStack() as stack:
         for out in outs:
             stack.enter_context(locked(out))
-        return _run(plans, outs, dataclasses.replace(options, browser_path=browser or options.browser_path), progress)
+        return _run(plans, outs, options, progress)
 
 
 def _refuse_clashes(plans: list[_DeckPlan]) -> None:
@@ -415,19 +410,6 @@ def _run(
             _write_manifest(out, manifest)
     for paths in (report.written, report.unchanged, report.removed):
         paths.sort()  # pages finish in any order; say what happened in a stable one
-    if todo:  # the decks just captured: text with no glyph (tofu) or in a fallback font; with --strict, all of `check`
-        from .check import check_decks
-
-        found = check_decks(
-            [plan.deck.path for plan, _ in todo],
-            options.site,
-            browser_path=options.browser_path,
-            project=options.project,
-        )
-        kinds = ("glyph", "font") if not options.strict else None
-        report.warnings.extend(
-            str(p) for p in found if p.kind not in ("console", "request") and (kinds is None or p.kind in kinds)
-        )  # capture reports console errors and failed requests itself
     if options.strict and report.warnings:
         raise DeckError(  # the CLI prints no warnings when a command fails: name them here
             f"{len(report.warnings)} problem(s) while rendering slides:\n  " + "\n  ".join(report.warnings),
@@ -450,26 +432,37 @@ def _render(
     report: Report,
     progress: Callable[[int, int, str], None] | None,
 ) -> None:
-    from .browser import find_browser
     from .capture import Capture, DeckJob, capture_decks
+    from .check import problems_in
     from .images import decode_capture, encode_png, resize, write_atomic
 
-    browser = find_browser(options.browser_path)  # before anything is written: no browser, no site
-    built = {b.deck.slug: b for b in build([plan.deck.path for plan, _ in todo], options.site, project=options.project)}
-    jobs = []
     pending: dict[tuple[str, int, int], list[Target]] = {}
     plans = {plan.deck.slug: plan for plan, _ in todo}
-    for plan, targets in todo:
-        config = reveal_config(plan.deck, plan.look)
+    for _, targets in todo:
         for target in targets:
             pending.setdefault((target.slug, target.h, target.v), []).append(target)
-        slides = tuple(dict.fromkeys((t.h, t.v) for t in targets))
-        url = (built[plan.deck.slug].folder / "index.html").resolve().as_uri()
-        jobs.append(
-            DeckJob(
-                plan.deck.slug, url, int(config["width"]), int(config["height"]), plan.scale, plan.fragments, slides
-            )
-        )
+
+    def prepare() -> list[DeckJob]:
+        """Build the site (while the browser starts) and say what to capture in it."""
+        paths = [plan.deck.path for plan, _ in todo]
+        built = {b.deck.slug: b for b in build(paths, options.site, project=options.project)}
+        jobs = []
+        for plan, targets in todo:
+            config = reveal_config(plan.deck, plan.look)
+            slides = tuple(dict.fromkeys((t.h, t.v) for t in targets))
+            url = (built[plan.deck.slug].folder / "index.html").resolve().as_uri()
+            size = (int(config["width"]), int(config["height"]))
+            jobs.append(DeckJob(plan.deck.slug, url, *size, plan.scale, plan.fragments, slides, measure=True))
+        return jobs
+
+    def measured(slug: str, slides: list[dict[str, Any]]) -> None:
+        # Text with no glyph (tofu) or in a fallback font; with --strict, everything `check` finds.
+        # (Console errors and failed requests come with each capture.)
+        kinds = None if options.strict else ("glyph", "font")
+        for problem in problems_in(plans[slug].deck.path, slides):
+            if kinds is None or problem.kind in kinds:
+                report.warnings.append(str(problem))
+
     total = len(pending)
     done = 0
 
@@ -507,7 +500,14 @@ def _render(
             progress(done, total, f"{capture.slug} #/{capture.h}/{capture.v}")
 
     try:
-        capture_decks(jobs, deliver, pages=options.jobs, browser_path=browser, timeout=options.timeout)
+        capture_decks(
+            prepare,
+            deliver,
+            pages=options.jobs,
+            browser_path=options.browser_path,
+            timeout=options.timeout,
+            measured=measured,
+        )
     finally:
         # Keep what was finished, even when a later slide failed.
         for out, manifest in manifests.items():
