@@ -187,10 +187,17 @@ def build(
     warnings = [warning for deck, _, _ in loaded for warning in deck.warnings]
     if strict and warnings:
         raise _strict_error(warnings)
+    # A build of the whole decks folder also removes the built folders of decks that are gone.
+    return write_rendered(loaded, out, project, assets, prune=not paths)
+
+
+def write_rendered(
+    loaded: list[tuple[Deck, Look, Page]], out: Path, project: Settings, assets: Assets, *, prune: bool = False
+) -> list[BuiltDeck]:
+    """Write decks already read and rendered (by :func:`load_and_render`) into ``out``."""
     outputs = [DeckOutput(deck.slug, page, deck.path.resolve().parent, look) for deck, look, page in loaded]
     sources = source_folders([deck.path for deck, _, _ in loaded], project)
-    # A build of the whole decks folder also removes the built folders of decks that are gone.
-    changed = write_site(out, outputs, assets, sources, shared=project.shared, prune=not paths)
+    changed = write_site(out, outputs, assets, sources, shared=project.shared, prune=prune)
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
         for (deck, look, page), moved in zip(loaded, changed, strict=True)

@@ -186,7 +186,7 @@ async def _capture_deck(
         if job.measure and measured is not None:
             from .check import measure_page
 
-            measured(job.slug, await measure_page(opened[0][0], job.slug, timeout))
+            measured(job.slug, await measure_page(opened[0][0], job.slug, timeout, only=job.slides))
     finally:
         await context.close()
 

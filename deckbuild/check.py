@@ -42,7 +42,10 @@ _HINTS = {
 }
 
 # Runs once per deck: prepares reveal.js, then shows every slide in turn and measures it.
-_MEASURE = r"""async () => {
+_MEASURE = r"""async (only) => {
+  // only: [[h, v], ...] to measure just those slides (shots measures what it captured), or null: all.
+  const leaves = only ? only.map(([h, v]) => Reveal.getSlide(h, v)).filter(Boolean)
+    : [...document.querySelectorAll('.reveal .slides section')].filter(s => !s.querySelector('section'));
   if (window.deckbuildReady) await window.deckbuildReady;  // diagrams drawn (mermaid)
   Reveal.configure({transition: 'none', backgroundTransition: 'none', controls: false, progress: false,
                     slideNumber: false, margin: 0, minScale: 1, maxScale: 1, autoSlide: 0, hash: false,
@@ -50,7 +53,7 @@ _MEASURE = r"""async () => {
   Reveal.layout();
   await Promise.all([...document.fonts].map(face => face.load().catch(() => null)));
   await document.fonts.ready;
-  const images = [...document.querySelectorAll('.reveal .slides img')];
+  const images = leaves.flatMap(section => [...section.querySelectorAll('img')]);
   images.forEach(img => { img.loading = 'eager'; });
   await Promise.all(images.map(img => img.decode().catch(() => null)));
 
@@ -195,7 +198,6 @@ _MEASURE = r"""async () => {
   };
 
   const results = [];
-  const leaves = [...document.querySelectorAll('.reveal .slides section')].filter(s => !s.querySelector('section'));
   for (const section of leaves) {
     const {h, v} = Reveal.getIndices(section);
     Reveal.slide(h, v || 0);
@@ -330,10 +332,19 @@ async def _measure(page: Page, built: BuiltDeck, timeout: float) -> list[dict[st
     return await measure_page(page, built.deck.slug, timeout, built.deck.path)
 
 
-async def measure_page(page: Page, slug: str, timeout: float, path: Path | None = None) -> list[dict[str, Any]]:
-    """Measure every slide of the deck open in ``page`` (also used by ``shots`` on its capture page)."""
+async def measure_page(
+    page: Page,
+    slug: str,
+    timeout: float,
+    path: Path | None = None,
+    only: tuple[tuple[int, int], ...] | None = None,
+) -> list[dict[str, Any]]:
+    """Measure the slides (every one, or ``only`` these) of the deck open in ``page``.
+
+    ``shots`` uses it on its capture page, for the slides it captured."""
+    arg = [list(slide) for slide in only] if only is not None else None
     try:
-        result: list[dict[str, Any]] = await asyncio.wait_for(page.evaluate(_MEASURE), timeout)
+        result: list[dict[str, Any]] = await asyncio.wait_for(page.evaluate(_MEASURE, arg), timeout)
     except TimeoutError:
         raise DeckError(
             f"measuring {slug} took more than {timeout:g} s",

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import __version__
 from .assets import Assets, find_assets
-from .build import build, find_decks, load_and_render, source_folders
+from .build import find_decks, load_and_render, source_folders, write_rendered
 from .config import FIT_MODES, FRAGMENT_MODES, parse_size
 from .errors import DeckError
 from .model import Deck
@@ -176,6 +176,7 @@ class _DeckPlan:
     scale: float
     fragments: str
     targets: tuple[Target, ...]
+    page: Page
 
 
 def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets: Assets) -> _DeckPlan:
@@ -241,7 +242,7 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
                     exc.message, path=deck.path, line=line if options.name is None else None, hint=exc.hint
                 ) from None
             targets.append(Target(out / name, deck.slug, h, v, size, fit, key))
-    return _DeckPlan(deck, look, out, scale, fragments, tuple(targets))
+    return _DeckPlan(deck, look, out, scale, fragments, tuple(targets), page)
 
 
 def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]]:
@@ -444,8 +445,9 @@ def _render(
 
     def prepare() -> list[DeckJob]:
         """Build the site (while the browser starts) and say what to capture in it."""
-        paths = [plan.deck.path for plan, _ in todo]
-        built = {b.deck.slug: b for b in build(paths, options.site, project=options.project)}
+        # The decks were read and rendered to plan the captures: write those pages, render nothing twice.
+        rendered = [(plan.deck, plan.look, plan.page) for plan, _ in todo]
+        built = {b.deck.slug: b for b in write_rendered(rendered, options.site, options.project, find_assets())}
         jobs = []
         for plan, targets in todo:
             config = reveal_config(plan.deck, plan.look)
