@@ -32,7 +32,8 @@ class DeckJob:
     scale: float
     fragments: str
     slides: tuple[tuple[int, int], ...]
-    measure: bool = False  # after the captures, measure every slide as `deckbuild check` does
+    measure: bool = False  # after the captures, measure the captured slides as `deckbuild check` does
+    measure_all: bool = False  # ... and every other slide of the deck too
 
 
 @dataclass
@@ -186,7 +187,8 @@ async def _capture_deck(
         if job.measure and measured is not None:
             from .check import measure_page
 
-            measured(job.slug, await measure_page(opened[0][0], job.slug, timeout, only=job.slides))
+            only = None if job.measure_all else job.slides
+            measured(job.slug, await measure_page(opened[0][0], job.slug, timeout, only=only))
     finally:
         await context.close()
 

@@ -454,7 +454,9 @@ def _render(
             slides = tuple(dict.fromkeys((t.h, t.v) for t in targets))
             url = (built[plan.deck.slug].folder / "index.html").resolve().as_uri()
             size = (int(config["width"]), int(config["height"]))
-            jobs.append(DeckJob(plan.deck.slug, url, *size, plan.scale, plan.fragments, slides, measure=True))
+            # --strict fails on what `check` finds anywhere in the deck; otherwise the captured slides count.
+            job = DeckJob(plan.deck.slug, url, *size, plan.scale, plan.fragments, slides, True, options.strict)
+            jobs.append(job)
         return jobs
 
     def measured(slug: str, slides: list[dict[str, Any]]) -> None:
