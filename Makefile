@@ -73,8 +73,8 @@ lint: venv
 
 # Mutation testing of the screenshot side (slow: not part of `make test`); score in docs/development.md.
 mutation: venv npm browser
-	rm -rf mutants && mkdir mutants && ln -s ../node_modules mutants/node_modules
-	$(PY) -m mutmut run --max-children 2
+	mkdir -p mutants && ln -sfn ../node_modules mutants/node_modules
+	$(PY) -m mutmut run --max-children 2  # resumes: only mutants not yet checked, or of changed code
 	$(PY) -m mutmut results
 
 golden: venv npm
