@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .dialects import theme_sheet, with_title_block
 from .errors import DeckError, DeckErrors, DeckWarning
 from .model import Deck
 from .outline import split_deck
+from .paths import inside
 from .render import Look, Page, render_deck
 from .settings import Settings
 from .site import DeckOutput, write_site
@@ -69,9 +71,17 @@ def find_decks(paths: list[Path], root: Path | None = None, *, folder: Path | No
 
 
 def _decks_in(folder: Path) -> list[Path]:
-    return sorted(
+    found = sorted(
         p for p in folder.iterdir() if p.suffix in DECK_SUFFIXES and p.is_file() and not p.name.startswith(".")
     )
+    for path in found:
+        if path.is_symlink() and inside(folder, path.name) is None:
+            raise DeckError(
+                f"is a symlink to a file outside {folder.name}/ ({os.readlink(path)})",
+                path=path,
+                hint="copy the deck into the folder instead of linking to it",
+            )
+    return found
 
 
 def source_folders(deck_paths: list[Path], project: Settings | None = None) -> list[Path]:

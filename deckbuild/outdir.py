@@ -25,13 +25,23 @@ _STAGING = re.compile(r"^\.deckbuild-[a-z0-9_]{8}$")
 LOCK_TIMEOUT = 30.0  # seconds a run waits for another run on the same output folder
 
 
-def check_output(out: Path, sources: list[Path], *, flag: str = "-o") -> None:
+def check_output(out: Path, sources: list[Path], *, flag: str = "-o", within: Path | None = None) -> None:
     """Refuse an output folder that is or contains a source folder, the home folder or ``/``.
 
     ``sources`` are the folders holding what the run reads: the decks' folders, the themes folder,
-    the project root.
+    the working folder and the project root.  (Inside them is allowed; the writers never overwrite
+    a file a deck reads.)  ``within``: a folder the output must stay in (for folders named in
+    committed files, such as a deck's ``shots: out:``).  A symlink as the output folder is refused.
     """
     target = out.resolve()
+    if out.is_symlink():
+        raise DeckError("is a symlink; deckbuild does not write through links", path=out, hint=f"use {flag}")
+    if within is not None and not target.is_relative_to(within.resolve()):
+        raise DeckError(
+            f"the output folder is outside the project ({within})",
+            path=out,
+            hint=f"keep {flag} inside the project folder",
+        )
     forbidden = [(Path(target.anchor), "the file system's root"), (Path.home().resolve(), "your home folder")]
     forbidden += [(source.resolve(), f"{source}") for source in sources]
     for folder, what in forbidden:

@@ -30,7 +30,7 @@ from .model import Deck
 from .outdir import check_output, locked
 from .render import Look, Page, reveal_config
 from .settings import Settings
-from .shots import _hash_files, _theme_files
+from .shots import _hash_files, _normal, _theme_files, project_root
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -111,7 +111,9 @@ def _plan(deck: Deck, look: Look, page: Page, options: PdfOptions, assets: Asset
     if options.out is not None:
         out = options.out
     elif settings.out:
-        out = deck.path.parent / settings.out
+        out = _normal(deck.path.parent / settings.out)
+        # A folder named in a committed file stays inside the project.
+        check_output(out, [], flag="pdf: out:", within=project_root(options.project, deck.path))
     else:
         out = options.project.pdf
     deck_dir = deck.path.resolve().parent
@@ -189,6 +191,8 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
     with ExitStack() as stack:
         for out in outs:
             stack.enter_context(locked(out))
+        # Read again under the lock: another run may have written its entries meanwhile.
+        manifests = {out: _read_manifest(out) for out in outs}
         paths = [plan.deck.path for plan in todo]
         built = {b.deck.slug: b.folder for b in build(paths, options.site, project=options.project)}
         _print_todo(todo, built, manifests, report, options)

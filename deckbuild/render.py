@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+import jinja2.sandbox
 
 from . import __version__, katex
 from .errors import DeckError, DeckErrors, DeckWarning
@@ -31,7 +32,8 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [_PACKAGE_TEMPLATES]
     if overrides is not None:
         loaders.insert(0, jinja2.FileSystemLoader(overrides))
-    return jinja2.Environment(
+    # A theme's templates are committed files: render them sandboxed, so that they cannot reach Python.
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(default=True),
         undefined=jinja2.StrictUndefined,
@@ -185,8 +187,14 @@ def render_deck(deck: Deck, look: Look, *, shared: str = SHARED, root: Path | No
     shown = [values[key] for _, _, _, values, _ in rendered for key in ("html", "notes")]
     values["math"] = any('<span class="katex' in html for html in shown)
     values["mermaid"] = any(MERMAID in html for html in shown)
-    html = template.render(stacks=stacks, **values)
-    frame = template.render(stacks=[], **values)
+    try:
+        html = template.render(stacks=stacks, **values)
+        frame = template.render(stacks=[], **values)
+    except (jinja2.TemplateError, UnicodeDecodeError) as exc:
+        where = look.theme.templates or deck.path
+        raise DeckError(
+            f"the theme's template failed: {exc}", path=where, hint="fix the template in the theme's templates/"
+        ) from None
     features = frozenset(name for name in ("math", "mermaid") if values[name])
     return Page(html, tuple(dict.fromkeys(files)), tuple(slides), frame, features, tuple(warnings))
 

@@ -56,7 +56,7 @@ def find_settings(start: Path | None = None) -> Settings:
     """The settings in force in ``start`` (default: the working folder)."""
     here = (start or Path.cwd()).resolve()
     git_top = None
-    for folder in (here, *here.parents):
+    for folder in project_folders(here):
         own = folder / "deckbuild.toml"
         if own.is_file():
             return _read(own, None)
@@ -67,6 +67,25 @@ def find_settings(start: Path | None = None) -> Settings:
             git_top = folder
             break
     return Settings(root=git_top)
+
+
+def project_folders(here: Path) -> list[Path]:
+    """The folders to look in for project files, from ``here`` up to the repository's top.
+
+    Outside a git repository only ``here`` itself; and never a folder anyone may write to (such
+    as /tmp), where another user could plant a config file or a theme.
+    """
+    chain = [here, *here.parents]
+    top = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), None)
+    folders = chain[: top + 1] if top is not None else [here]
+    return [folder for folder in folders if not _world_writable(folder)]
+
+
+def _world_writable(folder: Path) -> bool:
+    try:
+        return bool(folder.stat().st_mode & 0o002)
+    except OSError:
+        return True
 
 
 def _has_table(path: Path) -> bool:
@@ -106,6 +125,8 @@ def _read(path: Path, table: tuple[str, ...] | None) -> Settings:
         if key in ("decks", "site", "shots", "pdf"):
             if not isinstance(value, str) or not value.strip():
                 raise fail("must be a folder, as text")
+            if not (base / value).resolve().is_relative_to(base.resolve()):
+                raise fail(f"must be a folder inside the project ({base}), not {value!r}")
             values[key] = _shown(base / value)
         elif key in ("name", "theme"):
             if not isinstance(value, str) or not value:

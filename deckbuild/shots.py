@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -134,11 +135,13 @@ def image_name(pattern: str, slug: str, h: int, v: int, size: tuple[int, int]) -
     """The file name for slide (h, v) at ``size``; the default follows reveal.js's URL (#/5, #/4/2)."""
     index = "" if (h, v) == (0, 0) else (f"{h}-{v}" if v else str(h))
     fields = "fields: {slug} {h} {v} {index} {_index} {width} {height}"
+    if len(pattern) > 200 or re.search(r"\{[^}]*:[^}]*\d{4}", pattern):
+        raise DeckError(f"bad --name pattern '{pattern[:80]}': too long, or a field too wide", hint=fields)
     try:
         name = pattern.format(
             slug=slug, h=h, v=v, index=index, _index=f"_{index}" if index else "", width=size[0], height=size[1]
         )
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
         raise DeckError(f"bad --name pattern '{pattern}' ({exc})", hint=fields) from None
     if not is_plain_name(name) or not name.endswith(".png"):
         raise DeckError(
@@ -200,11 +203,13 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
     fit = options.fit or settings.fit or "pad"
     pattern = options.name or settings.name or options.project.name or DEFAULT_NAME
     if options.out is not None:
-        out = options.out
+        out = _normal(options.out)
     elif settings.out:
-        out = deck.path.parent / settings.out
+        out = _normal(deck.path.parent / settings.out)
+        # A folder named in a committed file stays inside the project.
+        check_output(out, [], flag="shots: out:", within=project_root(options.project, deck.path))
     else:
-        out = options.project.shots
+        out = _normal(options.project.shots)
     slide_line = None if options.slides is not None else line
     chosen = parse_slides(
         options.slides if options.slides is not None else (settings.slides or "all"), deck, slide_line
@@ -245,6 +250,31 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
     return _DeckPlan(deck, look, out, scale, fragments, tuple(targets), page)
 
 
+def _normal(path: Path) -> Path:
+    """One spelling per folder (``decks/../shots`` is ``shots``), relative to here when below it."""
+    absolute = Path(os.path.normpath(os.path.abspath(path)))
+    return absolute.relative_to(Path.cwd()) if absolute.is_relative_to(Path.cwd()) else absolute
+
+
+def project_root(project: Settings, deck_path: Path) -> Path:
+    """The folder a deck's committed settings may name folders in: the project's root, else the
+    working folder when the deck is below it, else the deck's own folder."""
+    if project.root is not None:
+        return project.root
+    here, folder = Path.cwd().resolve(), deck_path.resolve().parent
+    return here if folder.is_relative_to(here) else folder
+
+
+def source_files(plans: list[Any]) -> set[Path]:
+    """Every file the decks of a run read: no image is ever written over one, or deleted."""
+    found = set()
+    for plan in plans:
+        base = plan.deck.path.resolve().parent
+        found.add(plan.deck.path.resolve())
+        found.update((base / rel).resolve() for rel in plan.page.files)
+    return found
+
+
 def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]]:
     """The manifest of ``out``: image file name -> {deck, key, sha256}; empty if there is none.
 
@@ -265,7 +295,7 @@ def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]
         raise DeckError(f"cannot read the manifest ({exc})", path=path, hint="run with --force to rewrite it") from None
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         if force:
             return {}
         raise DeckError(
@@ -338,11 +368,19 @@ def take_shots(
 
 
 def _refuse_clashes(plans: list[_DeckPlan]) -> None:
-    """Two images with one file name would overwrite each other: stop before writing anything."""
+    """Two images with one file name would overwrite each other, or an image a deck's own file: stop
+    before writing anything."""
     seen: dict[Path, tuple[_DeckPlan, Target]] = {}
+    sources = source_files(plans)
     for plan in plans:
         for target in plan.targets:
             where = target.path.parent.resolve() / target.path.name
+            if where in sources or where.resolve() in sources:
+                raise DeckError(
+                    f"slide #/{target.h}/{target.v} would be written over {target.path}, which a deck reads",
+                    path=plan.deck.path,
+                    hint="choose another image folder or --name pattern",
+                )
             if where in seen:
                 other_plan, other = seen[where]
                 raise DeckError(
@@ -363,6 +401,7 @@ def _run(
     progress: Callable[[int, int, str], None] | None,
 ) -> Report:
     report = Report()
+    protected = source_files(plans)
     manifests = {out: read_manifest(out, force=options.force) for out in outs}
     todo: list[tuple[_DeckPlan, list[Target]]] = []
     for plan in plans:
@@ -400,7 +439,9 @@ def _run(
                     report.removed.append(path)
             continue
         manifest = manifests[path.parent]
-        if _is_ours(path, manifest.get(path.name)):
+        if path.resolve() in protected:
+            report.warnings.append(f"{path}: kept: a deck reads it (its manifest entry is dropped)")
+        elif _is_ours(path, manifest.get(path.name)):
             path.unlink()
             report.removed.append(path)
         elif path.exists() or path.is_symlink():
