@@ -91,7 +91,8 @@ def build(
             click.echo(str(warning), err=True)
     for built in built_decks:
         state = "built" if built.changed else "unchanged"
-        click.echo(f"{state}: {built.folder / 'index.html'} ({built.deck.slide_count} slides)")
+        count = built.deck.slide_count
+        click.echo(f"{state}: {built.folder / 'index.html'} ({count} slide{'' if count == 1 else 's'})")
     if run_check:
         from .check import check_built
 

@@ -566,6 +566,12 @@ def _split_tall_list(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta
     if start is None:
         return None
     region = chunk[start:]
+    notes: _Chunk = []
+    for i, ln in enumerate(region):  # the slide's notes after the list stay notes, and are not measured
+        at_margin = indent_of(ln.text) == 0
+        if ln.number not in fenced and at_margin and (NOTE.match(ln.text.strip()) or _NOTES.match(ln.text)):
+            region, notes = region[:i], region[i:]
+            break
     after_blank = False
     for ln in region:
         if ln.number in fenced or _HEADING.match(ln.text) or _BLOCKY.match(ln.text):
@@ -575,7 +581,7 @@ def _split_tall_list(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta
         if after_blank and paragraph and not NOTE.match(stripped):
             return None  # a paragraph after the list: not a list to the end of the slide
         after_blank = not stripped
-    if not _too_tall("\n".join(ln.text for ln in chunk), _Page.of(meta)):
+    if not _too_tall("\n".join(ln.text for ln in [*chunk[:start], *region]), _Page.of(meta)):
         return None
     roots, _ = read_items([(ln.number, ln.text) for ln in region])
     if not any(root.children for root in roots):
@@ -588,6 +594,7 @@ def _split_tall_list(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta
         agenda.append(_Line(root.line, f"- {root.title}"))
     leaf_notes = [note for root in roots if not root.children for note in root.notes]
     agenda.extend(_Line(number, f"Note: {text}") for number, text in leaf_notes)
+    agenda.extend(notes)
     stacks = [stack for root in roots if root.children for stack in _topic_stacks(path, root)]
     return agenda, stacks
 

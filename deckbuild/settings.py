@@ -176,6 +176,8 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
     rows = []
     for key in _KEYS:
         value = getattr(settings, key)
+        if key == "name" and value is None:
+            value = "{slug}{_index}_{width}x{height}.png"
         shown = ", ".join(value) if isinstance(value, tuple) else ("" if value is None else str(value))
         rows.append((key, shown or "(none)", settings.origin(key)))
     rows.append(("root", str(settings.root or "(the deck's folder)"), str(settings.file or "no config file")))

@@ -414,6 +414,13 @@ def _run(
             else:
                 stale.append(target)
                 (report.stale if target.path.exists() else report.missing).append(target.path)
+        for target in stale:
+            if (target.path.exists() or target.path.is_symlink()) and target.path.name not in manifest:
+                raise DeckError(
+                    "exists and was not written by deckbuild (its manifest does not list it); it will not be replaced",
+                    path=target.path,
+                    hint="move it away, or choose another image folder or --name pattern",
+                )
         if stale:
             todo.append((plan, stale))
     wanted = {t.path for plan in plans for t in plan.targets}

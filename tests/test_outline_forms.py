@@ -263,3 +263,12 @@ def test_strict_build_fails_on_an_overflowing_slide(tmp_path: Path) -> None:
     assert not (tmp_path / "site" / "long").exists()
     built = build([deck], tmp_path / "site")
     assert [w.line for w in built[0].deck.warnings] == [1]
+
+
+def test_long_notes_after_a_short_list_stay_notes_and_split_nothing(tmp_path: Path) -> None:
+    long = "words " * 60
+    text = f"## Rules\n\n- Top level\n  - not in loops\n- From React\n  - not plain JS\n\nNotes:\n{long}\n{long}\n"
+    deck = split(tmp_path, text)
+    assert headings(deck) == [["## Rules"]]
+    assert "words" in notes(deck.stacks[0].slides[0]) and "words" not in content(deck.stacks[0].slides[0])
+    assert deck.warnings == ()

@@ -616,3 +616,11 @@ def test_a_name_pattern_with_a_huge_field_is_refused(here: Path) -> None:
     write(here / "talk.md", DECK)
     for pattern in ("{h:>50000000}.png", "{h[0]}.png"):
         assert_user_error(run("shots", "talk.md", "--check", "--name", pattern), "bad --name pattern")
+
+
+def test_shots_never_write_over_an_image_the_manifest_does_not_list(here: Path) -> None:
+    write(here / "talk.md", DECK)
+    mine = write(here / "shots" / "talk_960x700.png", b"my own figure")
+    result = run("shots", "talk.md", "--slides", "0")
+    assert_user_error(result, "shots/talk_960x700.png: exists and was not written by deckbuild")
+    assert mine.read_bytes() == b"my own figure"
