@@ -184,13 +184,24 @@ async def _capture_deck(
         # (seen with two pages: 320x113 for a 320x200 slide).
         opened = await asyncio.gather(*(_open_page(context, job, timeout) for _ in range(count)))
         await asyncio.gather(*(_worker(*page, job, queue, deliver, timeout) for page in opened))
-        if job.measure and measured is not None:
+        if job.measure and measured is not None and (job.measure_all or await _may_lack_glyphs(opened[0][0])):
             from .check import measure_page
 
             only = None if job.measure_all else job.slides
             measured(job.slug, await measure_page(opened[0][0], job.slug, timeout, only=only))
     finally:
         await context.close()
+
+
+# Tofu needs a character outside ASCII, a fallback font needs a web font that failed: a deck with
+# neither needs no per-slide measurement (a page-wide look, far cheaper than measuring every slide).
+_MAY_LACK_GLYPHS = """() => [...document.fonts].some(face => face.status === 'error')
+  || /[^\\x00-\\x7f]/.test([...document.querySelectorAll('.reveal .slides section')]
+       .map(section => section.textContent || '').join(''))"""
+
+
+async def _may_lack_glyphs(page: Page) -> bool:
+    return bool(await page.evaluate(_MAY_LACK_GLYPHS))
 
 
 class _Watch:
