@@ -262,14 +262,7 @@ def browser(browser_path: Path | None) -> None:
 @click.option("--strict", is_flag=True, help="Console errors and failed requests are errors, not warnings.")
 @click.option("--force", is_flag=True, help="Render every image again (e.g. after a browser upgrade).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a slide may take.")
-@click.option(
-    "--browser-path",
-    "--chrome-path",
-    "--executable-path",
-    "browser_path",
-    type=click.Path(path_type=Path),
-    help="A Chromium or Chrome executable [default: Playwright's, else the system's].",
-)
+@_BROWSER_PATH
 def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> None:
     """Write PNGs of slides for blog posts, re-rendering only what changed."""
     from .shots import ShotOptions, take_shots

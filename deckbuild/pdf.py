@@ -25,7 +25,7 @@ from .browser import open_browser_async, run_sync
 from .build import find_decks, load_and_render, source_folders
 from .config import PDF_FRAGMENTS, PDF_NOTES
 from .errors import DeckError
-from .images import write_atomic
+from .images import write_atomic, write_if_changed
 from .model import Deck
 from .outdir import check_output, locked
 from .render import Look, Page, reveal_config
@@ -208,17 +208,7 @@ def _print_todo(
 ) -> None:
 
     def deliver(plan: _Plan, data: bytes) -> None:
-        current = plan.path.read_bytes() if plan.path.is_file() else None
-        if current != data:
-            try:
-                write_atomic(plan.path, data)
-            except OSError as exc:
-                raise DeckError(
-                    f"cannot write {plan.path}: {exc.strerror}", hint="check free space and permissions"
-                ) from None
-            report.written.append(plan.path)
-        else:
-            report.unchanged.append(plan.path)
+        (report.written if write_if_changed(plan.path, data) else report.unchanged).append(plan.path)
         manifest = manifests[plan.path.parent]
         manifest[plan.path.name] = {"deck": plan.deck.slug, "key": plan.key, "sha256": hashlib.sha256(data).hexdigest()}
         _write_manifest(plan.path.parent, manifest)

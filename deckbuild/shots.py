@@ -483,7 +483,7 @@ def _render(
 ) -> None:
     from .capture import Capture, DeckJob, capture_decks
     from .check import problems_in
-    from .images import decode_capture, encode_png, resize, write_atomic
+    from .images import decode_capture, encode_png, resize, write_if_changed
 
     pending: dict[tuple[str, int, int], list[Target]] = {}
     plans = {plan.deck.slug: plan for plan, _ in todo}
@@ -530,17 +530,7 @@ def _render(
             else:
                 image = image or decode_capture(capture.png)
                 data = encode_png(resize(image, target.size, target.fit))
-            current = target.path.read_bytes() if target.path.is_file() else None
-            if current != data:
-                try:
-                    write_atomic(target.path, data)
-                except OSError as exc:
-                    raise DeckError(
-                        f"cannot write {target.path}: {exc.strerror}", hint="check free space and permissions"
-                    ) from None
-                report.written.append(target.path)
-            else:
-                report.unchanged.append(target.path)
+            (report.written if write_if_changed(target.path, data) else report.unchanged).append(target.path)
             manifest = manifests[target.path.parent]
             manifest[target.path.name] = {
                 "deck": target.slug,
