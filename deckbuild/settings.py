@@ -7,6 +7,7 @@ may take files from.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -72,20 +73,31 @@ def find_settings(start: Path | None = None) -> Settings:
 def project_folders(here: Path) -> list[Path]:
     """The folders to look in for project files, from ``here`` up to the repository's top.
 
-    Outside a git repository only ``here`` itself; and never a folder anyone may write to (such
-    as /tmp), where another user could plant a config file or a theme.
+    Outside a git repository: up from ``here`` while the folders are the user's own, stopping below
+    the home folder.  Never a folder anyone may write to (such as /tmp) or another user's, where
+    someone else could plant a config file or a theme.
     """
     chain = [here, *here.parents]
     top = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), None)
-    folders = chain[: top + 1] if top is not None else [here]
-    return [folder for folder in folders if not _world_writable(folder)]
+    if top is not None:
+        return [folder for folder in chain[: top + 1] if _trusted(folder)]
+    home = Path.home().resolve()
+    folders = []
+    for folder in chain:
+        if folder == home or not _trusted(folder):
+            break
+        folders.append(folder)
+    return folders or [here]
 
 
-def _world_writable(folder: Path) -> bool:
+def _trusted(folder: Path) -> bool:
+    """A folder only this user (or root) can write to."""
     try:
-        return bool(folder.stat().st_mode & 0o002)
+        info = folder.stat()
     except OSError:
-        return True
+        return False
+    owners = {0, os.getuid()} if hasattr(os, "getuid") else {0}
+    return not info.st_mode & 0o002 and info.st_uid in owners
 
 
 def _has_table(path: Path) -> bool:

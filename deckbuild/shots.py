@@ -258,10 +258,13 @@ def _normal(path: Path) -> Path:
 
 def project_root(project: Settings, deck_path: Path) -> Path:
     """The folder a deck's committed settings may name folders in: the project's root, else the
-    working folder when the deck is below it, else the deck's own folder."""
+    deck's git repository, else the working folder when the deck is below it, else the deck's folder."""
     if project.root is not None:
         return project.root
     here, folder = Path.cwd().resolve(), deck_path.resolve().parent
+    top = next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
+    if top is not None:
+        return top
     return here if folder.is_relative_to(here) else folder
 
 

@@ -57,16 +57,9 @@ class Theme:
 
 
 def find_themes_dir(deck_path: Path) -> Path | None:
-    """The project's ``themes/`` folder: the nearest one at or above the deck's folder, within its repo.
-
-    Outside a git repository, only the deck's folder and the working folder are looked in.
-    """
-    here = deck_path.resolve().parent
-    folders = project_folders(here)
-    cwd = Path.cwd().resolve()
-    if not any((f / ".git").exists() for f in folders) and cwd != here and here.is_relative_to(cwd):
-        folders.append(cwd)
-    for folder in folders:
+    """The project's ``themes/`` folder: the nearest one at or above the deck's folder, within its
+    repository (outside one, within the user's own folders: see :func:`settings.project_folders`)."""
+    for folder in project_folders(deck_path.resolve().parent):
         if (folder / "themes").is_dir():
             return folder / "themes"
     return None

@@ -69,6 +69,7 @@ def test_size_flags_beat_the_front_matter_sizes(tmp_path: Path) -> None:
 
 def test_shots_out_is_resolved_from_the_decks_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "decks").mkdir()
+    (tmp_path / ".git").mkdir()  # the project: shots: out: may name any folder inside it
     (tmp_path / "elsewhere" / "deeper").mkdir(parents=True)
     deck = tmp_path / "decks" / "talk.md"
     deck.write_text(f"---\n{SMALL}shots:\n  out: ../pics\n---\n# A\n", encoding="utf-8")
