@@ -230,7 +230,7 @@ def test_a_manifest_written_by_a_run_lists_every_image_it_keeps(project: Path, t
     text = manifest.read_text()
     entries = json.loads(text)["images"]
     assert sorted(entries) == sorted([*A_IMAGES, "b_320x200.png"])
-    assert {e["deck"] for e in entries.values()} == {"a", "b"}
+    assert {e["deck"] for e in entries.values()} == {"a", "b"} and json.loads(text)["version"] == 1
     # one layout, with keys in order and a line a field, so that a commit's diff names the images that changed
     assert text == json.dumps(json.loads(text), indent=1, sort_keys=True) + "\n"
 
