@@ -76,6 +76,7 @@ mutation: venv npm browser
 	mkdir -p mutants && ln -sfn ../node_modules mutants/node_modules
 	$(PY) -m mutmut run --max-children 2  # resumes: only mutants not yet checked, or of changed code
 	$(PY) -m mutmut results
+	$(PY) -m mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json
 
 golden: venv npm
 	$(PY) -m tests.golden

@@ -230,6 +230,22 @@ def test_a_timeout_names_what_is_still_pending(
     assert not (tmp_path / "shots").exists() or not list((tmp_path / "shots").glob("*.png"))
 
 
+def test_a_slide_that_hangs_the_page_is_named(tmp_path: Path) -> None:
+    """A script that never returns once its slide is shown: the page cannot even say what it waits for."""
+    (tmp_path / "small.css").write_text(SMALL_CSS)
+    hang = (
+        "<script>document.querySelector('.reveal').addEventListener('slidechanged', "
+        "e => { if (Reveal.getIndices().h === 1) for (;;) {} });</script>\n"
+    )
+    deck = _write(tmp_path, "hang.md", FRONT.format(extra="") + f"# 0\n\n{hang}\n# 1\n\n")
+    with pytest.raises(DeckError) as caught:
+        take_shots([deck], ShotOptions(out=tmp_path / "shots", site=tmp_path / "site", slides="1", timeout=2))
+    assert str(caught.value) == (
+        "slide #/1/0 of hang did not finish rendering in 2 s (waiting for the page to respond) "
+        "(check the slide's images and fonts, or raise --timeout)"
+    )
+
+
 # --- two pages at once ---------------------------------------------------------------------------------------
 
 
