@@ -462,6 +462,8 @@ def _app(preview: Preview, hub: _Hub) -> Any:
                 await websocket.send_text(hub.message(first))
             async for _ in websocket.iter_text():
                 pass
+        except asyncio.CancelledError:
+            pass  # the server is stopping and uvicorn cancels open sockets: end quietly, no traceback
         finally:
             hub.pages[slug].discard(websocket)
 
