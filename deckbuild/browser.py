@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
 
 T = TypeVar("T")
+_CLOSE_TIMEOUT = 15.0  # seconds for the browser to close before the Playwright driver is stopped, killing it
 
 # Flags for a quiet, reproducible headless Chromium: no traffic of its own to the network.
 FLAGS = (
@@ -144,8 +145,10 @@ async def open_browser_while(
         try:
             yield browser, result
         finally:
-            with suppress(PlaywrightError):
-                await browser.close()
+            # Bounded: when close does not answer, leaving ``async_playwright`` stops the driver,
+            # which kills the browser it started.
+            with suppress(PlaywrightError, TimeoutError):
+                await asyncio.wait_for(browser.close(), _CLOSE_TIMEOUT)
 
 
 def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:

@@ -10,6 +10,7 @@ import asyncio
 import base64
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,7 @@ class Capture:
 
 _SLIDES_PER_EXTRA_PAGE = 30
 _START_TIMEOUT = 60.0  # seconds for the browser to start and a deck to open, whatever a slide may take
+_CLOSE_TIMEOUT = 10.0  # seconds for a page's context to close before the browser's close ends it
 
 _NO_MOTION = """
 *, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }
@@ -190,7 +192,9 @@ async def _capture_deck(
             only = None if job.measure_all else job.slides
             measured(job.slug, await measure_page(opened[0][0], job.slug, timeout, only=only))
     finally:
-        await context.close()
+        # A page stuck in a navigation can hold its context open; the browser's own close ends it.
+        with suppress(Exception):
+            await asyncio.wait_for(context.close(), _CLOSE_TIMEOUT)
 
 
 # Tofu needs a character outside ASCII, a fallback font needs a web font that failed: a deck with
@@ -306,9 +310,15 @@ async def _worker(
             if state == "missing":
                 raise DeckError(f"{job.slug} has no slide #/{h}/{v}", hint="see the deck's slide numbers in its URL")
             # Chromium's own capture call: Playwright's page.screenshot adds waits we have already done
-            # (fonts, a new frame) and costs about 15% more a slide.
-            shot = await cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})
+            # (fonts, a new frame) and costs about 15% more a slide.  Bounded too: a capture sent while
+            # the page navigates away can go unanswered for ever (a CI run hung there).
+            shot = await asyncio.wait_for(
+                cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False}), timeout
+            )
         except TimeoutError:
+            if watch.left or _off_deck(page.url, job.url):
+                watch.left = watch.left or page.url
+                raise left() from None
             stage = await _stage(page)
             raise DeckError(
                 f"slide #/{h}/{v} of {job.slug} did not finish rendering in {timeout:g} s "
