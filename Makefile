@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 DECKBUILD := .venv/bin/deckbuild
 
-.PHONY: all setup venv npm browser tools build decks shots pdf posts index test lint golden bench clean
+.PHONY: all setup venv npm browser tools build decks shots pdf posts index test lint golden bench mutation clean
 
 # A second `make` with nothing changed starts no browser and rewrites no file: each step skips what is current.
 all: setup build shots index
@@ -20,7 +20,9 @@ npm: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-# A Chromium for screenshots and browser tests: Playwright's own or the system's.
+# A Chromium for screenshots and browser tests: Playwright's own or the system's, and on Debian the
+# Noto fonts, so that Chinese, Japanese, Korean, Arabic, Hebrew, Devanagari and emoji show real glyphs.
+FONT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 browser: venv
 	@if $(DECKBUILD) browser >/dev/null 2>&1; then \
 		echo "browser: $$($(DECKBUILD) browser)"; \
@@ -30,6 +32,15 @@ browser: venv
 	else \
 		echo "No Chromium found. Run: $(PY) -m playwright install chromium  (or: sudo apt-get install chromium)"; \
 		exit 1; \
+	fi
+	@missing=$$(for p in $(FONT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ] || ! command -v dpkg >/dev/null; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null && \
+		echo "fonts: installed" $$missing; \
+	else \
+		echo "Fonts missing for some scripts and emoji. Run: sudo apt-get install" $$missing "(see docs/screenshots.md)"; \
 	fi
 
 # Real tools the tests use as oracles: pandoc (its Markdown), jekyll (a blog that publishes decks).
@@ -80,8 +91,15 @@ lint: venv
 	$(PY) -m ruff format --check deckbuild tests
 	$(PY) -m mypy
 
+# Mutation testing of the screenshot side (slow: not part of `make test`); score in docs/development.md.
+mutation: venv npm browser
+	mkdir -p mutants && ln -sfn ../node_modules mutants/node_modules
+	$(PY) -m mutmut run --max-children 2  # resumes: only mutants not yet checked, or of changed code
+	$(PY) -m mutmut results
+	$(PY) -m mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json
+
 golden: venv npm
 	$(PY) -m tests.golden
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site mutants .pytest_cache .mypy_cache .ruff_cache

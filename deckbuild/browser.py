@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
 
 T = TypeVar("T")
+_CLOSE_TIMEOUT = 15.0  # seconds for the browser to close before the Playwright driver is stopped, killing it
 
 # Flags for a quiet, reproducible headless Chromium: no traffic of its own to the network.
 FLAGS = (
@@ -109,22 +110,45 @@ def open_browser(explicit: Path | None = None) -> Iterator[Browser]:
 @asynccontextmanager
 async def open_browser_async(explicit: Path | None = None, timeout: float = 30.0) -> AsyncIterator[AsyncBrowser]:
     """The asyncio twin of :func:`open_browser`, for driving several pages at once."""
+    async with open_browser_while(explicit, timeout, lambda: None) as (browser, _):
+        yield browser
+
+
+@asynccontextmanager
+async def open_browser_while(
+    explicit: Path | None, timeout: float, meanwhile: Callable[[], T]
+) -> AsyncIterator[tuple[AsyncBrowser, T]]:
+    """Find a Chromium, then launch it while ``meanwhile()`` runs on a thread (e.g. building the site).
+
+    No browser found: ``meanwhile`` never runs, so a run that cannot capture writes nothing.
+    """
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         executable = find_browser(explicit, playwright)
-        try:
-            browser = await playwright.chromium.launch(
+        launch = asyncio.ensure_future(
+            playwright.chromium.launch(
                 executable_path=str(executable), args=launch_args(), headless=True, timeout=timeout * 1000
             )
+        )
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(None, meanwhile)
+        except BaseException:
+            with suppress(BaseException):
+                await (await launch).close()
+            raise
+        try:
+            browser = await launch
         except PlaywrightError as exc:
             raise _launch_error(exc, executable) from None
         try:
-            yield browser
+            yield browser, result
         finally:
-            with suppress(PlaywrightError):
-                await browser.close()
+            # Bounded: when close does not answer, leaving ``async_playwright`` stops the driver,
+            # which kills the browser it started.
+            with suppress(PlaywrightError, TimeoutError):
+                await asyncio.wait_for(browser.close(), _CLOSE_TIMEOUT)
 
 
 def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:

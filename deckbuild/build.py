@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from .index import THUMBNAIL_SIZE, index_entry, index_look, render_index
 from .jekyll import is_post, post_source
 from .model import Deck
 from .outline import split_deck
+from .paths import inside
 from .render import Look, Page, render_deck
 from .settings import Settings
 from .site import DeckOutput, write_site
@@ -102,9 +104,17 @@ def find_decks(paths: list[Path], root: Path | None = None, *, folder: Path | No
 
 
 def _decks_in(folder: Path) -> list[Path]:
-    return sorted(
+    found = sorted(
         p for p in folder.iterdir() if p.suffix in DECK_SUFFIXES and p.is_file() and not p.name.startswith(".")
     )
+    for path in found:
+        if path.is_symlink() and inside(folder, path.name) is None:
+            raise DeckError(
+                f"is a symlink to a file outside {folder.name}/ ({os.readlink(path)})",
+                path=path,
+                hint="copy the deck into the folder instead of linking to it",
+            )
+    return found
 
 
 def source_folders(deck_paths: list[Path], project: Settings | None = None) -> list[Path]:
@@ -169,7 +179,10 @@ def load_and_render(
 ) -> tuple[Deck, Look, Page]:
     """One deck read, checked and rendered as the project's settings say."""
     deck, look = load_deck(path, theme=theme, assets=assets, separators=separators, default_theme=project.theme)
-    return deck, look, render_deck(deck, look, shared=project.shared, root=project.root)
+    page = render_deck(deck, look, shared=project.shared, root=project.root)
+    if page.warnings:  # what only rendering finds (math KaTeX cannot read) travels with the deck too
+        deck = dataclasses.replace(deck, warnings=(*deck.warnings, *page.warnings))
+    return deck, look, page
 
 
 def build(
@@ -223,16 +236,33 @@ def build(
     warnings = [warning for deck, _, _ in loaded for warning in deck.warnings]
     if strict and warnings:
         raise _strict_error(warnings)
-    # A build of the whole decks folder also writes the talks index, with each deck's thumbnail.
-    full = not paths
+    # A build of the whole decks folder also writes the talks index and removes the built folders of
+    # decks that are gone.
+    return write_rendered(loaded, out, project, assets, prune=not paths, shard=shard)
+
+
+def write_rendered(
+    loaded: list[tuple[Deck, Look, Page]],
+    out: Path,
+    project: Settings,
+    assets: Assets,
+    *,
+    prune: bool = False,
+    shard: Shard | None = None,
+) -> list[BuiltDeck]:
+    """Write decks already read and rendered (by :func:`load_and_render`) into ``out``.
+
+    ``prune`` (a build of the whole decks folder) also writes the talks index and removes the folders
+    of decks that are gone; with ``shard`` only the shard's decks are written, and the index lists all.
+    """
     thumbnails = {deck.slug: _thumbnail(deck, look, page, project, assets) for deck, look, page in loaded}
     index = None
-    if full:
+    if prune:
         # The index shows the thumbnails that shots is asked to take, taken yet or not: so every shard
         # writes the same index, whichever images its machine has.
         entries = [index_entry(deck, thumbnails[deck.slug][0]) for deck, _, _ in loaded]
-        look = index_look(project, assets)
-        index = (render_index(entries, look, project.shared), look)
+        index_style = index_look(project, assets)
+        index = (render_index(entries, index_style, project.shared), index_style)
     every = {deck.slug for deck, _, _ in loaded}
     sources = source_folders([deck.path for deck, _, _ in loaded], project)
     if shard is not None:
@@ -242,8 +272,7 @@ def build(
         DeckOutput(deck.slug, page, deck.path.resolve().parent, look, thumbnails[deck.slug][1])
         for deck, look, page in loaded
     ]
-    # A build of the whole decks folder also removes the built folders of decks that are gone.
-    changed = write_site(out, outputs, assets, sources, shared=project.shared, prune=full, index=index, keep=every)
+    changed = write_site(out, outputs, assets, sources, shared=project.shared, prune=prune, index=index, keep=every)
     return [
         BuiltDeck(deck, look, page, out / deck.slug, moved)
         for (deck, look, page), moved in zip(loaded, changed, strict=True)

@@ -10,11 +10,12 @@ import asyncio
 import base64
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .browser import open_browser_async, run_sync
+from .browser import open_browser_while, run_sync
 from .errors import DeckError
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class DeckJob:
     scale: float
     fragments: str
     slides: tuple[tuple[int, int], ...]
+    measure: bool = False  # after the captures, measure the captured slides as `deckbuild check` does
+    measure_all: bool = False  # ... and every other slide of the deck too
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Capture:
 
 _SLIDES_PER_EXTRA_PAGE = 30
 _START_TIMEOUT = 60.0  # seconds for the browser to start and a deck to open, whatever a slide may take
+_CLOSE_TIMEOUT = 10.0  # seconds for a page's context to close before the browser's close ends it
 
 _NO_MOTION = """
 *, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }
@@ -55,9 +59,10 @@ _NO_MOTION = """
 """
 
 _PREPARE = """async () => {
+  if (window.deckbuildReady) await window.deckbuildReady;  // diagrams drawn (mermaid)
   Reveal.configure({transition: 'none', backgroundTransition: 'none', controls: false, progress: false,
                     slideNumber: false, margin: 0, minScale: 1, maxScale: 1, autoSlide: 0, hash: false,
-                    fragmentInURL: false, history: false});
+                    fragmentInURL: false, history: false, scrollActivationWidth: 0});
   Reveal.layout();
   await Promise.all([...document.fonts].map(face => face.load().catch(() => null)));
   await document.fonts.ready;
@@ -88,21 +93,35 @@ _SHOW = """async ([h, v, fragments]) => {
 }"""
 
 
+Measured = Callable[[str, list[dict[str, Any]]], None]
+
+
 def capture_decks(
-    jobs: list[DeckJob],
+    jobs: list[DeckJob] | Callable[[], list[DeckJob]],
     deliver: Callable[[Capture], None],
     *,
     pages: int = 1,
     browser_path: Path | None = None,
     timeout: float = 30.0,
+    measured: Measured | None = None,
 ) -> None:
-    """Capture every slide of every job in one browser; call ``deliver`` with each capture."""
+    """Capture every slide of every job in one browser; call ``deliver`` with each capture.
 
-    run_sync(lambda: _capture_all(jobs, deliver, pages, browser_path, timeout))
+    ``jobs`` may be a function that makes them (builds the site): it runs while the browser starts,
+    and only once a browser has been found.  Jobs with ``measure`` set are measured after their
+    captures, in the same page, and the result handed to ``measured``.
+    """
+    make = jobs if callable(jobs) else (lambda: jobs)
+    run_sync(lambda: _capture_all(make, deliver, pages, browser_path, timeout, measured))
 
 
 async def _capture_all(
-    jobs: list[DeckJob], deliver: Callable[[Capture], None], pages: int, browser_path: Path | None, timeout: float
+    jobs: Callable[[], list[DeckJob]],
+    deliver: Callable[[Capture], None],
+    pages: int,
+    browser_path: Path | None,
+    timeout: float,
+    measured: Measured | None,
 ) -> None:
     # Captures are handed to ``deliver`` on one worker thread, so that Pillow's resizing and PNG
     # encoding of one slide overlaps with the browser rendering the next.
@@ -117,20 +136,25 @@ async def _capture_all(
             pending.append(loop.run_in_executor(executor, deliver, capture))
 
         try:
-            await _capture_with(jobs, hand_over, pages, browser_path, timeout)
+            await _capture_with(jobs, hand_over, pages, browser_path, timeout, measured)
         finally:
             await asyncio.gather(*pending)
 
 
 async def _capture_with(
-    jobs: list[DeckJob], deliver: Callable[[Capture], None], pages: int, browser_path: Path | None, timeout: float
+    make: Callable[[], list[DeckJob]],
+    deliver: Callable[[Capture], None],
+    pages: int,
+    browser_path: Path | None,
+    timeout: float,
+    measured: Measured | None,
 ) -> None:
     from playwright.async_api import Error as PlaywrightError
 
-    async with open_browser_async(browser_path, max(timeout, _START_TIMEOUT)) as browser:
+    async with open_browser_while(browser_path, max(timeout, _START_TIMEOUT), make) as (browser, jobs):
         for job in jobs:
             try:
-                await _capture_deck(browser, job, deliver, pages, timeout)
+                await _capture_deck(browser, job, deliver, pages, timeout, measured)
             except PlaywrightError as exc:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
                 raise DeckError(
@@ -140,7 +164,12 @@ async def _capture_with(
 
 
 async def _capture_deck(
-    browser: Browser, job: DeckJob, deliver: Callable[[Capture], None], pages: int, timeout: float
+    browser: Browser,
+    job: DeckJob,
+    deliver: Callable[[Capture], None],
+    pages: int,
+    timeout: float,
+    measured: Measured | None,
 ) -> None:
     context = await browser.new_context(
         viewport={"width": job.width, "height": job.height}, device_scale_factor=job.scale
@@ -152,9 +181,31 @@ async def _capture_deck(
             queue.put_nowait(slide)
         # Opening the deck in one more page costs about as much as 30 captures save on two cores.
         count = max(1, min(pages, len(job.slides) // _SLIDES_PER_EXTRA_PAGE))
-        await asyncio.gather(*(_worker(context, job, queue, deliver, timeout) for _ in range(count)))
+        # Pages open together before the first capture and close together (with the context) after
+        # the last: a page opening or closing while another is captured cuts that capture short
+        # (seen with two pages: 320x113 for a 320x200 slide).
+        opened = await asyncio.gather(*(_open_page(context, job, timeout) for _ in range(count)))
+        await asyncio.gather(*(_worker(*page, job, queue, deliver, timeout) for page in opened))
+        if job.measure and measured is not None and (job.measure_all or await _may_lack_glyphs(opened[0][0])):
+            from .check import measure_page
+
+            only = None if job.measure_all else job.slides
+            measured(job.slug, await measure_page(opened[0][0], job.slug, timeout, only=only))
     finally:
-        await context.close()
+        # A page stuck in a navigation can hold its context open; the browser's own close ends it.
+        with suppress(Exception):
+            await asyncio.wait_for(context.close(), _CLOSE_TIMEOUT)
+
+
+# Tofu needs a character outside ASCII, a fallback font needs a web font that failed: a deck with
+# neither needs no per-slide measurement (a page-wide look, far cheaper than measuring every slide).
+_MAY_LACK_GLYPHS = """() => [...document.fonts].some(face => face.status === 'error')
+  || /[^\\x00-\\x7f]/.test([...document.querySelectorAll('.reveal .slides section')]
+       .map(section => section.textContent || '').join(''))"""
+
+
+async def _may_lack_glyphs(page: Page) -> bool:
+    return bool(await page.evaluate(_MAY_LACK_GLYPHS))
 
 
 class _Watch:
@@ -220,8 +271,22 @@ async def _open(page: Page, job: DeckJob, watch: _Watch, timeout: float) -> None
     watch.loaded = True
 
 
+async def _open_page(context: Any, job: DeckJob, timeout: float) -> tuple[Page, _Watch, Any]:
+    page: Page = await context.new_page()
+    watch = _Watch(page)
+    await _open(page, job, watch, timeout)
+    cdp = await context.new_cdp_session(page)
+    # The context's device scale factor is set on Playwright's own session to the page; a capture
+    # through this one sees it only when it is set here too (else --scale 2 gave 1x images).
+    metrics = {"width": job.width, "height": job.height, "deviceScaleFactor": job.scale, "mobile": False}
+    await cdp.send("Emulation.setDeviceMetricsOverride", metrics)
+    return page, watch, cdp
+
+
 async def _worker(
-    context: Any,
+    page: Page,
+    watch: _Watch,
+    cdp: Any,
     job: DeckJob,
     queue: asyncio.Queue[tuple[int, int]],
     deliver: Callable[[Capture], None],
@@ -229,10 +294,6 @@ async def _worker(
 ) -> None:
     from playwright.async_api import Error as PlaywrightError
 
-    page: Page = await context.new_page()
-    watch = _Watch(page)
-    await _open(page, job, watch, timeout)
-    cdp = await context.new_cdp_session(page)
     while not queue.empty():
         h, v = queue.get_nowait()
 
@@ -249,9 +310,15 @@ async def _worker(
             if state == "missing":
                 raise DeckError(f"{job.slug} has no slide #/{h}/{v}", hint="see the deck's slide numbers in its URL")
             # Chromium's own capture call: Playwright's page.screenshot adds waits we have already done
-            # (fonts, a new frame) and costs about 15% more a slide.
-            shot = await cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})
+            # (fonts, a new frame) and costs about 15% more a slide.  Bounded too: a capture sent while
+            # the page navigates away can go unanswered for ever (a CI run hung there).
+            shot = await asyncio.wait_for(
+                cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False}), timeout
+            )
         except TimeoutError:
+            if watch.left or _off_deck(page.url, job.url):
+                watch.left = watch.left or page.url
+                raise left() from None
             stage = await _stage(page)
             raise DeckError(
                 f"slide #/{h}/{v} of {job.slug} did not finish rendering in {timeout:g} s "
@@ -271,7 +338,6 @@ async def _worker(
         capture = Capture(job.slug, h, v, png, size, watch.problems[:])
         watch.problems.clear()
         deliver(capture)
-    await page.close()
 
 
 def _off_deck(url: str, deck_url: str) -> bool:

@@ -42,14 +42,18 @@ _HINTS = {
 }
 
 # Runs once per deck: prepares reveal.js, then shows every slide in turn and measures it.
-_MEASURE = r"""async () => {
+_MEASURE = r"""async (only) => {
+  // only: [[h, v], ...] to measure just those slides (shots measures what it captured), or null: all.
+  const leaves = only ? only.map(([h, v]) => Reveal.getSlide(h, v)).filter(Boolean)
+    : [...document.querySelectorAll('.reveal .slides section')].filter(s => !s.querySelector('section'));
+  if (window.deckbuildReady) await window.deckbuildReady;  // diagrams drawn (mermaid)
   Reveal.configure({transition: 'none', backgroundTransition: 'none', controls: false, progress: false,
                     slideNumber: false, margin: 0, minScale: 1, maxScale: 1, autoSlide: 0, hash: false,
                     fragmentInURL: false, history: false});
   Reveal.layout();
   await Promise.all([...document.fonts].map(face => face.load().catch(() => null)));
   await document.fonts.ready;
-  const images = [...document.querySelectorAll('.reveal .slides img')];
+  const images = leaves.flatMap(section => [...section.querySelectorAll('img')]);
   images.forEach(img => { img.loading = 'eager'; });
   await Promise.all(images.map(img => img.decode().catch(() => null)));
 
@@ -126,7 +130,8 @@ _MEASURE = r"""async () => {
           continue;
         }
         if (node.nodeType !== Node.ELEMENT_NODE) continue;
-        if (node.matches('aside.notes, script, style, template')) continue;
+        // KaTeX's MathML (.katex-mathml) is for screen readers: clipped to nothing on purpose.
+        if (node.matches('aside.notes, script, style, template, .katex-mathml')) continue;
         const style = getComputedStyle(node);
         if (style.display === 'none') continue;
         const rect = node.getBoundingClientRect();
@@ -193,7 +198,6 @@ _MEASURE = r"""async () => {
   };
 
   const results = [];
-  const leaves = [...document.querySelectorAll('.reveal .slides section')].filter(s => !s.querySelector('section'));
   for (const section of leaves) {
     const {h, v} = Reveal.getIndices(section);
     Reveal.slide(h, v || 0);
@@ -325,15 +329,34 @@ async def _measure(page: Page, built: BuiltDeck, timeout: float) -> list[dict[st
     await page.set_viewport_size({"width": int(config["width"]), "height": int(config["height"])})
     await page.goto((built.folder / "index.html").resolve().as_uri())
     await page.wait_for_function("window.Reveal && Reveal.isReady()")
+    return await measure_page(page, built.deck.slug, timeout, built.deck.path)
+
+
+async def measure_page(
+    page: Page,
+    slug: str,
+    timeout: float,
+    path: Path | None = None,
+    only: tuple[tuple[int, int], ...] | None = None,
+) -> list[dict[str, Any]]:
+    """Measure the slides (every one, or ``only`` these) of the deck open in ``page``.
+
+    ``shots`` uses it on its capture page, for the slides it captured."""
+    arg = [list(slide) for slide in only] if only is not None else None
     try:
-        result: list[dict[str, Any]] = await asyncio.wait_for(page.evaluate(_MEASURE), timeout)
+        result: list[dict[str, Any]] = await asyncio.wait_for(page.evaluate(_MEASURE, arg), timeout)
     except TimeoutError:
         raise DeckError(
-            f"measuring {built.deck.slug} took more than {timeout:g} s",
-            path=built.deck.path,
+            f"measuring {slug} took more than {timeout:g} s",
+            path=path,
             hint="check the deck's images and fonts, or raise --timeout",
         ) from None
     return result
+
+
+def problems_in(path: Path, slides: list[dict[str, Any]]) -> list[Problem]:
+    """The problems of a deck measured by :func:`measure_page` (page events are the caller's)."""
+    return _problems(path, slides, [])
 
 
 def _problems(path: Path, slides: list[dict[str, Any]], events: list[tuple[str, str, str]]) -> list[Problem]:

@@ -99,7 +99,8 @@ def build(
             click.echo(str(warning), err=True)
     for built in built_decks:
         state = "built" if built.changed else "unchanged"
-        click.echo(f"{state}: {built.folder / 'index.html'} ({built.deck.slide_count} slides)")
+        count = built.deck.slide_count
+        click.echo(f"{state}: {built.folder / 'index.html'} ({count} slide{'' if count == 1 else 's'})")
     if run_check:
         from .check import check_built
 
@@ -270,14 +271,7 @@ def browser(browser_path: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Render every image again (e.g. after a browser upgrade).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a slide may take.")
 @click.option("--shard", metavar="I/N", help="Shoot only the I-th of N shares of the decks (balanced by slides).")
-@click.option(
-    "--browser-path",
-    "--chrome-path",
-    "--executable-path",
-    "browser_path",
-    type=click.Path(path_type=Path),
-    help="A Chromium or Chrome executable [default: Playwright's, else the system's].",
-)
+@_BROWSER_PATH
 def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> None:
     """Write PNGs of slides for blog posts, re-rendering only what changed."""
     from .build import Shard

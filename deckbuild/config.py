@@ -126,6 +126,8 @@ def _mapping(value: Any) -> dict[str, Any]:
 def reveal_options(value: Any) -> dict[str, Any]:
     """A map of reveal.js options; its slide size in the same range as ``width``/``height``."""
     options = _mapping(value)
+    if "dependencies" in options:  # scripts that reveal.js would load: from anywhere, run in the page
+        raise ValueError("dependencies: deckbuild loads no scripts named in front matter")
     for key in ("width", "height"):
         if key in options:
             try:

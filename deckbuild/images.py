@@ -78,3 +78,16 @@ def write_atomic(path: Path, data: bytes) -> None:
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically unless it already holds those bytes; True if written."""
+    from .errors import DeckError
+
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise DeckError(f"cannot write {path}: {exc.strerror}", hint="check free space and permissions") from None
+    return True

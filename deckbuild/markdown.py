@@ -38,6 +38,7 @@ def file_references(html: str) -> list[str]:
     return found
 
 
+MERMAID = '<pre class="mermaid">'  # how a diagram's source is handed to mermaid in the page
 _CODE_INFO = re.compile(r"^(?P<lang>[^\s\[]*)\s*(?:\[(?P<lines>[^\]]*)\])?")
 
 
@@ -89,6 +90,8 @@ class _SlideRenderer(mistune.HTMLRenderer):
         if info == "{=html}":  # pandoc's raw HTML block
             self.urls.extend(file_references(code))
             return code
+        if info.split(None, 1)[:1] == ["mermaid"]:  # drawn in the browser by mermaid
+            return MERMAID + mistune.escape(code) + "</pre>\n"
         chunk = pandoc.CHUNK.match(info)
         if chunk:  # a Quarto / R Markdown chunk: shown, never run
             info, code = chunk["lang"], pandoc.chunk_code(code)
@@ -167,6 +170,7 @@ def _markdown(incremental: bool) -> tuple[mistune.Markdown, _SlideRenderer]:
             pandoc.fenced_divs,
             pandoc.pauses,
             pandoc.spans,
+            pandoc.math,
         ],
     )
     return md, renderer

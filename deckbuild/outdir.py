@@ -13,7 +13,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import DeckError
@@ -25,13 +25,23 @@ _STAGING = re.compile(r"^\.deckbuild-[a-z0-9_]{8}$")
 LOCK_TIMEOUT = 30.0  # seconds a run waits for another run on the same output folder
 
 
-def check_output(out: Path, sources: list[Path], *, flag: str = "-o") -> None:
+def check_output(out: Path, sources: list[Path], *, flag: str = "-o", within: Path | None = None) -> None:
     """Refuse an output folder that is or contains a source folder, the home folder or ``/``.
 
     ``sources`` are the folders holding what the run reads: the decks' folders, the themes folder,
-    the project root.
+    the working folder and the project root.  (Inside them is allowed; the writers never overwrite
+    a file a deck reads.)  ``within``: a folder the output must stay in (for folders named in
+    committed files, such as a deck's ``shots: out:``).  A symlink as the output folder is refused.
     """
     target = out.resolve()
+    if out.is_symlink():
+        raise DeckError("is a symlink; deckbuild does not write through links", path=out, hint=f"use {flag}")
+    if within is not None and not target.is_relative_to(within.resolve()):
+        raise DeckError(
+            f"the output folder is outside the project ({within})",
+            path=out,
+            hint=f"keep {flag} inside the project folder",
+        )
     forbidden = [(Path(target.anchor), "the file system's root"), (Path.home().resolve(), "your home folder")]
     forbidden += [(source.resolve(), f"{source}") for source in sources]
     for folder, what in forbidden:
@@ -110,6 +120,7 @@ def locked(out: Path, timeout: float | None = None) -> Iterator[None]:
     A second run on the same folder waits up to ``timeout`` seconds (``DECKBUILD_LOCK_TIMEOUT``,
     default 30), then says which process holds it.  Re-entrant within one process.
     """
+    made = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
         key = out.resolve()
@@ -160,6 +171,9 @@ def locked(out: Path, timeout: float | None = None) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+        if made:  # a run that wrote nothing leaves no empty folder behind
+            with suppress(OSError):
+                key.rmdir()
 
 
 def _holder(folder: Path) -> str:

@@ -16,7 +16,10 @@ Everything is code-fence aware: a separator, heading or note marker inside a clo
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,7 @@ from typing import Any
 from .attributes import Attributes, split_trailing
 from .config import DeckMeta
 from .errors import DeckError, DeckWarning
+from .listtree import BULLET, NOTE, Item, bullets, indent_of, read_items
 from .model import Block, Deck, Slide, Stack
 from .source import Source
 
@@ -35,12 +39,11 @@ _NOTES = re.compile(r"^[ \t]*notes?:", re.IGNORECASE)
 _DIV_OPEN = re.compile(r"^:{3,}[ \t]*\{?[ \t]*\.?(notes|incremental|nonincremental)[ \t]*\}?[ \t]*$")
 _DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
 _SLIDE_ATTRS = re.compile(r"<!--\s*\.slide:\s*(.*?)\s*-->")
-_BULLET = re.compile(r"^(?:[-*+•‣◦▪·]|\d{1,3}[.)])[ \t]+")
 _RULE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$")
 _PANDOC_BODY = re.compile(r"^(?: {0,3}\.[ \t]\.[ \t]\.[ \t]*| {0,3}:{3,}[ \t]*\{.*)$")
 _NOT_A_SEPARATOR = re.compile(r"^[ \t]*(?:-{2,}|={3,}|\*{3,}|_{3,}|\^{3,})[ \t]*$")
 _CHUNK_OPEN = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)[^}]*\}[ \t]*$")
-_BLOCKY = re.compile(r"^\s*(?:<|\||>|!\[|```|~~~|:::|notes?:)", re.IGNORECASE)
+_BLOCKY = re.compile(r"^\s*(?:<|\||>|```|~~~|:::)")
 
 
 @dataclass(frozen=True)
@@ -66,17 +69,25 @@ def split_deck(source: Source, meta: DeckMeta, slug: str) -> Deck:
     elif _looks_like_outline(lines, fenced):
         return _outline_deck(source, meta, slug, lines)
     elif has_headings:
+        meta, lines = _document_title(meta, lines, fenced)
         mode, chunks = "headings", _split_headings(lines, fenced, meta.slide_level, rules=False)
     else:
         mode, chunks = "single", [[lines] if _has_content(lines) else []]
     warnings = [*meta.warnings, *_chunk_warnings(source.path, lines, fenced)]
+    if mode == "single":
+        warnings.extend(_outline_read_otherwise(source.path, lines, fenced))
     stacks = []
     for stack in chunks:
-        slides = tuple(
-            _make_slide(source.path, chunk, fenced, meta, heading_attrs=mode == "headings", warnings=warnings)
-            for chunk in stack
-        )
-        stacks.append(Stack(slides))
+        slides: list[Slide] = []
+        for chunk in stack:
+            split = _split_tall_list(source.path, chunk, fenced, meta)
+            kept = split[0] if split else chunk
+            slides.append(_make_slide(source.path, kept, fenced, meta, mode == "headings", warnings))
+            if split:  # the list's topics follow as stacks of their own
+                stacks.append(Stack(tuple(slides)))
+                stacks.extend(split[1])
+                slides = []
+        stacks.append(Stack(tuple(slides)))
     stacks = [s for s in stacks if s.slides]
     title_slide = meta.title_slide if meta.title_slide is not None else (mode == "headings" or pandoc)
     if title_slide and meta.title:
@@ -88,7 +99,33 @@ def split_deck(source: Source, meta: DeckMeta, slug: str) -> Deck:
             line=source.body_start,
             hint="write some Markdown after the front matter",
         )
-    return Deck(source.path, slug, meta, tuple(stacks), mode, tuple(warnings))
+    deck = Deck(source.path, slug, meta, tuple(stacks), mode, tuple(warnings))
+    return dataclasses.replace(deck, warnings=(*deck.warnings, *_tall_warnings(deck)))
+
+
+def _document_title(meta: DeckMeta, lines: list[_Line], fenced: set[int]) -> tuple[DeckMeta, list[_Line]]:
+    """A lone top heading on a deck's first line, with text under it, is its title (a talk file's form).
+
+    It becomes the title slide (unless front matter has a title), the text under it a slide of its
+    own, and the next heading level starts the horizontal slides.
+    """
+    if meta.title is not None or meta.title_slide is False or meta.slide_level is not None:
+        return meta, lines
+    found = [(ln, len(m[1])) for ln in lines if ln.number not in fenced and (m := _HEADING.match(ln.text))]
+    top = min(level for _, level in found)
+    tops = [ln for ln, level in found if level == top]
+    first = next(ln for ln in lines if ln.text.strip())
+    if len(tops) != 1 or tops[0] is not first or len(found) < 2:
+        return meta, lines
+    under = lines[lines.index(first) + 1 : lines.index(found[1][0])]
+    if not _has_content(under):
+        return meta, lines  # a section heading over its slides, as pandoc reads it
+    text, written = split_trailing(first.text)
+    if written is not None:
+        return meta, lines  # attributes for a slide of its own: keep it one
+    title = text.lstrip("#").strip()
+    meta = dataclasses.replace(meta, title=title, lines={**meta.lines, "title": first.number})
+    return meta, [ln for ln in lines if ln is not first]
 
 
 def _title_slide(path: Path, meta: DeckMeta) -> Slide:
@@ -315,101 +352,266 @@ def _make_slide(
 # --- outlines -----------------------------------------------------------------------------------
 
 
-@dataclass
-class _Node:
-    text: str
-    line: int
-    indent: int
-    children: list[_Node] = dataclasses.field(default_factory=list)
-
-
 def _looks_like_outline(lines: list[_Line], fenced: set[int]) -> bool:
     """True for a body made only of short indented lines with at least two levels of nesting."""
-    items = [ln for ln in lines if ln.text.strip()]
-    if not items or fenced:
+    return not fenced and _outline_blocker(lines, fenced) is None and _outline_shaped(lines)
+
+
+def _outline_shaped(lines: list[_Line]) -> bool:
+    items = [ln for ln in lines if ln.text.strip() and not NOTE.match(ln.text.strip())]
+    if not items or any(_HEADING.match(ln.text) for ln in items):
         return False
-    if any(_HEADING.match(ln.text) or _BLOCKY.match(ln.text) for ln in items):
-        return False
-    depths = len({_indent(ln.text) for ln in items})
-    has_bullets = any(_BULLET.match(ln.text.strip()) for ln in items)
+    depths = len({indent_of(ln.text) for ln in items})
+    has_bullets = any(BULLET.match(ln.text.strip()) for ln in items)
     return depths >= 3 or (depths >= 2 and has_bullets)
 
 
-def _indent(text: str) -> int:
-    expanded = text.expandtabs(4)
-    return len(expanded) - len(expanded.lstrip())
+def _outline_blocker(lines: list[_Line], fenced: set[int]) -> _Line | None:
+    """The first line (code, a table, HTML, a quote, a div) that stops indented text being an outline."""
+    return next((ln for ln in lines if ln.number in fenced or _BLOCKY.match(ln.text)), None)
 
 
-def _outline_tree(lines: list[_Line]) -> list[_Node]:
-    roots: list[_Node] = []
-    stack: list[_Node] = []
-    for ln in lines:
-        if not ln.text.strip():
-            continue
-        node = _Node(_BULLET.sub("", ln.text.strip()).strip(), ln.number, _indent(ln.text))
-        while stack and stack[-1].indent >= node.indent:
-            stack.pop()
-        (stack[-1].children if stack else roots).append(node)
-        stack.append(node)
-    return roots
+def _outline_read_otherwise(path: Path, lines: list[_Line], fenced: set[int]) -> list[DeckWarning]:
+    """A warning when indented text would be an outline but for one block in it."""
+    blocker = _outline_blocker(lines, fenced)
+    rest = [ln for ln in lines if ln.number not in fenced and not _BLOCKY.match(ln.text)]
+    if blocker is None or not _outline_shaped(rest):
+        return []
+    return [
+        DeckWarning(
+            "this looks like an outline, but the code, table, quote or HTML here makes the whole text one slide; "
+            "indent the block under its item, or separate slides with '---' lines",
+            path,
+            blocker.number,
+        )
+    ]
 
 
 def _outline_deck(source: Source, meta: DeckMeta, slug: str, lines: list[_Line]) -> Deck:
-    roots = _outline_tree(lines)
+    roots, loose = read_items([(ln.number, ln.text) for ln in lines])
     # Leaves before the first topic are the talk's own particulars: title, author, link, time.
-    preamble: list[_Node] = []
+    preamble: list[Item] = []
     while roots and not roots[0].children and any(r.children for r in roots):
         preamble.append(roots.pop(0))
     # A lone topic holding every other one is a label ("Paper Outline:"), not a slide.
     while len(roots) == 1 and any(child.children for child in roots[0].children):
         label = roots.pop()
-        if not label.text.endswith(":"):
+        if not label.title.endswith(":"):
             preamble.insert(0, label)
+        loose.extend(label.notes)
         roots = label.children
     meta = _meta_from_preamble(meta, preamble)
+    loose.extend(note for item in preamble for note in item.all_notes())
     path = source.path
     stacks: list[Stack] = []
     if meta.title and meta.title_slide is not False:
         stacks.append(Stack((_title_slide(path, meta),)))
     for root in roots:
-        if any(child.children for child in root.children):
-            section = Slide(path, root.line, (Block(f"# {root.text}", root.line),), kind="section")
-            stacks.append(Stack((section, *(_topic_slide(path, child) for child in root.children))))
-        else:
-            stacks.append(Stack((_topic_slide(path, root),)))
-    return Deck(path, slug, meta, tuple(stacks), "outline", meta.warnings)
+        stacks.extend(_topic_stacks(path, root))
+    if loose and stacks:
+        first = stacks[0].slides[0]
+        first = dataclasses.replace(first, notes=(*_note_blocks(loose), *first.notes))
+        stacks[0] = Stack((first, *stacks[0].slides[1:]))
+    deck = Deck(path, slug, meta, tuple(stacks), "outline", meta.warnings)
+    return dataclasses.replace(deck, warnings=(*deck.warnings, *_tall_warnings(deck)))
 
 
-def _topic_slide(path: Path, node: _Node) -> Slide:
-    text = [f"## {node.text}", ""]
+def _topic_stacks(path: Path, item: Item) -> list[Stack]:
+    """A topic with leaf items is a slide; one with deeper items, a section slide and a slide per sub-topic."""
+    if any(child.children for child in item.children):
+        section = Slide(
+            path, item.line, (Block(f"# {item.title}", item.line),), _note_blocks(item.notes), kind="section"
+        )
+        return [Stack((section, *(_topic_slide(path, child) for child in item.children)))]
+    return [Stack((_topic_slide(path, item),))]
 
-    def bullets(children: list[_Node], depth: int) -> None:
-        for child in children:
-            text.append("  " * depth + f"- {child.text}")
-            bullets(child.children, depth + 1)
 
-    bullets(node.children, 0)
-    return Slide(path, node.line, (Block("\n".join(text), node.line),))
+def _topic_slide(path: Path, item: Item) -> Slide:
+    text = "\n".join([f"## {item.title}", "", *bullets(item.children)]).rstrip()
+    return Slide(path, item.line, (Block(text, item.line),), _note_blocks(item.all_notes()))
+
+
+def _note_blocks(notes: list[tuple[int, str]]) -> tuple[Block, ...]:
+    """Notes as one block; lines that were apart in the file stay separate paragraphs."""
+    if not notes:
+        return ()
+    parts = [notes[0][1]]
+    for (before, _), (number, text) in itertools.pairwise(notes):
+        parts.append(("\n" if number == before + 1 else "\n\n") + text)
+    return (Block("".join(parts), notes[0][0]),)
 
 
 _BYLINE = re.compile(r'^["“](?P<title>.+?)["”]\s*[-–—]\s*(?P<author>.+)$')
 
 
-def _meta_from_preamble(meta: DeckMeta, preamble: list[_Node]) -> DeckMeta:
+def _meta_from_preamble(meta: DeckMeta, preamble: list[Item]) -> DeckMeta:
     """Fill title, author and url from an outline's leading lines where front matter did not."""
     changes: dict[str, Any] = {}
     extra: list[str] = []
-    for node in preamble:
-        byline = _BYLINE.match(node.text)
-        if re.match(r"^https?://\S+$", node.text) and "url" not in changes:
-            changes["url"] = node.text
+    for item in preamble:
+        text = item.title
+        byline = _BYLINE.match(text)
+        if re.match(r"^https?://\S+$", text) and "url" not in changes:
+            changes["url"] = text
         elif byline and "title" not in changes:
             changes["title"], changes["author"] = byline["title"], byline["author"]
         elif "title" not in changes:
-            changes["title"] = node.text.rstrip(":")
+            changes["title"] = text.rstrip(":")
         else:
-            extra.append(node.text)
+            extra.append(text)
     if extra:
         changes["subtitle"] = " · ".join(extra)
     kept = {k: v for k, v in changes.items() if getattr(meta, k) is None}
     return dataclasses.replace(meta, **kept) if kept else meta
+
+
+# --- lists too tall for a slide -----------------------------------------------------------------
+
+# A rough measure of a slide in lines of body text, for reveal.js's 960 x 700 slide at its themes'
+# usual 40-42 px text: about 11 lines under a heading fit, 50 characters to a line (a wide character,
+# as in Chinese or Japanese, counts as two).  `deckbuild
+# check` measures the real thing in the browser; this only has to decide before there is a page.
+_PAGE_LINES = 11.5
+_LINE_CHARS = 50
+_COMMENT = re.compile(r"^<!--.*-->$")
+_HIDDEN = re.compile(r"<[^>]*>|\]\([^)]*\)")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•‣◦▪–]|\d{1,3}[.)])[ \t]+\S")
+_TOP_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+•‣◦▪–]|\d{1,3}[.)])[ \t]+\S")
+
+
+@dataclass(frozen=True)
+class _Page:
+    """How much fits on one slide of this deck, in body lines and characters to a line."""
+
+    lines: float
+    chars: int
+
+    @classmethod
+    def of(cls, meta: DeckMeta) -> _Page:
+        width, height = meta.width or 960, meta.height or 700
+        return cls(_PAGE_LINES * height / 700, max(20, round(_LINE_CHARS * width / 960)))
+
+
+def _measure(text: str, page: _Page) -> tuple[float, int]:
+    """A slide's Markdown as (its height in body lines, its list items), estimated."""
+    height, items, paragraph = 0.0, 0, 0
+    fence: str | None = None
+
+    def rows(chars: int, width: int) -> int:
+        return max(1, math.ceil(chars / max(12, width)))
+
+    for raw in [*text.split("\n"), ""]:
+        stripped = raw.strip()
+        if _COMMENT.match(stripped):
+            continue
+        opened = _FENCE_OPEN.match(raw)
+        if fence is not None or opened:
+            if opened and fence is None:
+                fence = opened[1][0]
+                height += 5.0 if "mermaid" in raw else 0.6  # a diagram is drawn as big as it fits
+            elif opened and fence is not None and stripped.startswith(fence * 3):
+                fence = None
+            else:
+                height += 0.6  # code is set smaller
+            continue
+        if not stripped:
+            if paragraph:
+                height += rows(paragraph, page.chars) + 0.5
+            paragraph = 0
+            continue
+        heading = _HEADING.match(stripped)
+        if heading:
+            scale = {1: 2.5, 2: 1.6, 3: 1.3}.get(len(heading[1]), 1.1)
+            height += rows(_width(stripped), round(page.chars / scale)) * scale + 0.3
+        elif stripped.startswith("!["):
+            height += 6.0
+        elif stripped.startswith("|"):
+            height += 0.0 if set(stripped) <= set("|-: ") else 1.0
+        elif stripped.startswith("$$"):
+            height += 2.0
+        elif _LIST_ITEM.match(raw):
+            items += 1
+            height += rows(_width(stripped), page.chars - 3 * (indent_of(raw) // 2))
+        else:
+            paragraph += _width(stripped) + 1
+    return height, items
+
+
+def _width(text: str) -> int:
+    """Characters shown, a wide one (CJK, emoji) counting as two; tags and link targets left out."""
+    shown = _HIDDEN.sub("", text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in shown)
+
+
+def _too_tall(text: str, page: _Page) -> bool:
+    return _measure(text, page)[0] > page.lines
+
+
+def _split_tall_list(path: Path, chunk: _Chunk, fenced: set[int], meta: DeckMeta) -> tuple[_Chunk, list[Stack]] | None:
+    """A slide ending in a nested list too tall for it, split at the list's first level.
+
+    Returns the slide as it stays (its text, then the list's first-level items as an agenda) and the
+    stacks made from the items that have items below them, as a pure outline's topics are; None
+    when the slide fits or holds no such list.
+    """
+    start = None
+    for i, ln in enumerate(chunk):
+        if ln.number in fenced:
+            continue
+        if NOTE.match(ln.text.strip()) or _NOTES.match(ln.text):
+            return None  # the rest of the slide is speaker notes
+        if _TOP_LIST_ITEM.match(ln.text):
+            start = i
+            break
+    if start is None:
+        return None
+    region = chunk[start:]
+    notes: _Chunk = []
+    for i, ln in enumerate(region):  # the slide's notes after the list stay notes, and are not measured
+        at_margin = indent_of(ln.text) == 0
+        if ln.number not in fenced and at_margin and (NOTE.match(ln.text.strip()) or _NOTES.match(ln.text)):
+            region, notes = region[:i], region[i:]
+            break
+    after_blank = False
+    for ln in region:
+        if ln.number in fenced or _HEADING.match(ln.text) or _BLOCKY.match(ln.text):
+            return None
+        stripped = ln.text.strip()
+        paragraph = stripped and indent_of(ln.text) == 0 and not _LIST_ITEM.match(ln.text)
+        if after_blank and paragraph and not NOTE.match(stripped):
+            return None  # a paragraph after the list: not a list to the end of the slide
+        after_blank = not stripped
+    if not _too_tall("\n".join(ln.text for ln in [*chunk[:start], *region]), _Page.of(meta)):
+        return None
+    roots, _ = read_items([(ln.number, ln.text) for ln in region])
+    if not any(root.children for root in roots):
+        return None  # a long flat list: nothing to split at; it gets a warning
+    agenda = [*chunk[:start]]
+    while agenda and not agenda[-1].text.strip():
+        agenda.pop()
+    agenda.append(_Line(region[0].number, ""))
+    for root in roots:
+        agenda.append(_Line(root.line, f"- {root.title}"))
+    leaf_notes = [note for root in roots if not root.children for note in root.notes]
+    agenda.extend(_Line(number, f"Note: {text}") for number, text in leaf_notes)
+    agenda.extend(notes)
+    stacks = [stack for root in roots if root.children for stack in _topic_stacks(path, root)]
+    return agenda, stacks
+
+
+def _tall_warnings(deck: Deck) -> list[DeckWarning]:
+    """A warning for each slide that will still be taller than the page."""
+    page = _Page.of(deck.meta)
+    found = []
+    slides = [slide for stack in deck.stacks for slide in stack.slides]
+    for number, slide in enumerate(slides, start=1):
+        height, items = _measure("\n\n".join(block.text for block in slide.blocks), page)
+        if height <= page.lines:
+            continue
+        what = f"holds a {items}-item list" if items > page.lines / 2 else f"is about {round(height)} lines tall"
+        found.append(
+            DeckWarning(
+                f"slide {number} {what}; it will overflow (split it with '---', or shorten it)", slide.path, slide.line
+            )
+        )
+    return found

@@ -158,6 +158,40 @@ def spans(md: Markdown) -> None:
     )
 
 
+# --- math -----------------------------------------------------------------------------------------
+
+# pandoc's tex_math_dollars: `$$...$$` is display math; `$...$` is inline when the opening `$` has no
+# space after it, the closing one no space before it and no digit after it (so "$5 and $10" is text).
+# Also `\(...\)` and `\[...\]` (pandoc's tex_math_single_backslash).
+_MATH = (
+    r"\$\$(?P<math_display>(?:[^$\\]|\\[\s\S])+?)\$\$"
+    r"|\$(?![\s$])(?P<math_inline>(?:[^$\\\n]|\\.)*?[^\s\\])\$(?!\d)"
+    r"|\\\((?P<math_paren>[\s\S]+?)\\\)"
+    r"|\\\[(?P<math_bracket>[\s\S]+?)\\\]"
+)
+
+
+def _parse_math(inline: InlineParser, m: re.Match[str], state: InlineState) -> int:
+    display = m["math_display"] is not None or m["math_bracket"] is not None
+    tex = m["math_display"] or m["math_bracket"] or m["math_inline"] or m["math_paren"] or ""
+    state.append_token({"type": "math", "raw": tex.strip(), "attrs": {"display": display}})
+    return m.end()
+
+
+def _render_math(_: Any, text: str, display: bool) -> str:
+    """pandoc's HTML for math: the TeX in a ``math`` span, typeset later by :mod:`katex`."""
+    tex = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        f'<span class="math display">\\[{tex}\\]</span>' if display else f'<span class="math inline">\\({tex}\\)</span>'
+    )
+
+
+def math(md: Markdown) -> None:
+    """mistune plugin: ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` math, as pandoc reads it."""
+    md.inline.register("math", _MATH, _parse_math, before="escape", start_chars=["$", "\\"])
+    md.renderer.register("math", _render_math)  # type: ignore[union-attr]
+
+
 # --- attributes on the token tree ---------------------------------------------------------------
 
 

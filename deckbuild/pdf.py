@@ -25,12 +25,12 @@ from .browser import open_browser_async, run_sync
 from .build import find_decks, load_and_render, source_folders
 from .config import PDF_FRAGMENTS, PDF_NOTES
 from .errors import DeckError
-from .images import write_atomic
+from .images import write_atomic, write_if_changed
 from .model import Deck
 from .outdir import check_output, locked
 from .render import Look, Page, reveal_config
 from .settings import Settings
-from .shots import _hash_files, _theme_files
+from .shots import _hash_files, _normal, _theme_files, project_root
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -48,6 +48,7 @@ _PRINT_SETUP = """(overrides) => {
     const initialize = value.initialize.bind(value);
     value.initialize = options => Promise.all([...document.fonts].map(face => face.load().catch(() => null)))
       .then(() => document.fonts.ready)
+      .then(() => window.deckbuildReady)  // diagrams drawn (mermaid), before the print layout
       .then(() => {
         const started = initialize(Object.assign({}, options || {}, overrides));
         value.on('pdf-ready', () => { window.__deckbuildPdfReady = true; });
@@ -110,7 +111,9 @@ def _plan(deck: Deck, look: Look, page: Page, options: PdfOptions, assets: Asset
     if options.out is not None:
         out = options.out
     elif settings.out:
-        out = deck.path.parent / settings.out
+        out = _normal(deck.path.parent / settings.out)
+        # A folder named in a committed file stays inside the project.
+        check_output(out, [], flag="pdf: out:", within=project_root(options.project, deck.path))
     else:
         out = options.project.pdf
     deck_dir = deck.path.resolve().parent
@@ -188,6 +191,8 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
     with ExitStack() as stack:
         for out in outs:
             stack.enter_context(locked(out))
+        # Read again under the lock: another run may have written its entries meanwhile.
+        manifests = {out: _read_manifest(out) for out in outs}
         paths = [plan.deck.path for plan in todo]
         built = {b.deck.slug: b.folder for b in build(paths, options.site, project=options.project)}
         _print_todo(todo, built, manifests, report, options)
@@ -203,17 +208,7 @@ def _print_todo(
 ) -> None:
 
     def deliver(plan: _Plan, data: bytes) -> None:
-        current = plan.path.read_bytes() if plan.path.is_file() else None
-        if current != data:
-            try:
-                write_atomic(plan.path, data)
-            except OSError as exc:
-                raise DeckError(
-                    f"cannot write {plan.path}: {exc.strerror}", hint="check free space and permissions"
-                ) from None
-            report.written.append(plan.path)
-        else:
-            report.unchanged.append(plan.path)
+        (report.written if write_if_changed(plan.path, data) else report.unchanged).append(plan.path)
         manifest = manifests[plan.path.parent]
         manifest[plan.path.name] = {"deck": plan.deck.slug, "key": plan.key, "sha256": hashlib.sha256(data).hexdigest()}
         _write_manifest(plan.path.parent, manifest)

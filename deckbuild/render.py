@@ -12,10 +12,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+import jinja2.sandbox
 
-from . import __version__
-from .errors import DeckError, DeckErrors
-from .markdown import file_references, render_markdown
+from . import __version__, katex
+from .errors import DeckError, DeckErrors, DeckWarning
+from .markdown import MERMAID, file_references, render_markdown
 from .model import Block, Deck, Slide
 from .settings import DEFAULT_SHARED
 from .themes import Theme
@@ -31,7 +32,8 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [_PACKAGE_TEMPLATES]
     if overrides is not None:
         loaders.insert(0, jinja2.FileSystemLoader(overrides))
-    return jinja2.Environment(
+    # A theme's templates are committed files: render them sandboxed, so that they cannot reach Python.
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(default=True),
         undefined=jinja2.StrictUndefined,
@@ -60,6 +62,8 @@ class Page:
     files: tuple[PurePosixPath, ...]
     slides: tuple[SlidePage, ...] = ()
     frame: str = ""
+    features: frozenset[str] = frozenset()  # "math", "mermaid": what the shared folder must carry
+    warnings: tuple[DeckWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,15 +148,20 @@ def render_deck(deck: Deck, look: Look, *, shared: str = SHARED, root: Path | No
     stacks: list[list[dict[str, Any]]] = []
     slides: list[SlidePage] = []
     files: list[PurePosixPath] = []
-    for h, stack in enumerate(deck.stacks):
-        stacks.append([])
-        for v, slide in enumerate(stack.slides):
-            values, used = _slide_html(slide, deck, local)
-            slides.append(SlidePage(h, v, json.dumps(values, sort_keys=True), tuple(used)))
-            # The source line goes into the page (for `check`) but not into the slide's own key:
-            # adding a line above a slide must not make its screenshot stale.
-            stacks[-1].append({**values, "line": slide.line})
-            files.extend(used)
+    rendered = [
+        (h, v, slide, *_slide_html(slide, deck, local))
+        for h, stack in enumerate(deck.stacks)
+        for v, slide in enumerate(stack.slides)
+    ]
+    warnings = _typeset_math(deck, [(slide, values) for _, _, slide, values, _ in rendered])
+    for h, v, slide, values, used in rendered:
+        if v == 0:
+            stacks.append([])
+        slides.append(SlidePage(h, v, json.dumps(values, sort_keys=True), tuple(used)))
+        # The source line goes into the page (for `check`) but not into the slide's own key:
+        # adding a line above a slide must not make its screenshot stale.
+        stacks[-1].append({**values, "line": slide.line})
+        files.extend(used)
     css = []
     for href in deck.meta.css:
         sheet = local.local(href, None)
@@ -172,11 +181,43 @@ def render_deck(deck: Deck, look: Look, *, shared: str = SHARED, root: Path | No
         "config": script_json(reveal_config(deck, look)),
         "generator": f"deckbuild {__version__}",
     }
-    # highlight.js is most of the page's script: load it only for decks that show code.
+    # highlight.js is most of the page's script: load it only for decks that show code; the same
+    # for KaTeX's style sheet and fonts, and for mermaid.
     values["code"] = any("<pre><code" in slide.html for slide in slides)
-    html = template.render(stacks=stacks, **values)
-    frame = template.render(stacks=[], **values)
-    return Page(html, tuple(dict.fromkeys(files)), tuple(slides), frame)
+    shown = [values[key] for _, _, _, values, _ in rendered for key in ("html", "notes")]
+    values["math"] = any('<span class="katex' in html for html in shown)
+    values["mermaid"] = any(MERMAID in html for html in shown)
+    try:
+        html = template.render(stacks=stacks, **values)
+        frame = template.render(stacks=[], **values)
+    except (jinja2.TemplateError, UnicodeDecodeError) as exc:
+        where = look.theme.templates or deck.path
+        raise DeckError(
+            f"the theme's template failed: {exc}", path=where, hint="fix the template in the theme's templates/"
+        ) from None
+    features = frozenset(name for name in ("math", "mermaid") if values[name])
+    return Page(html, tuple(dict.fromkeys(files)), tuple(slides), frame, features, tuple(warnings))
+
+
+def _typeset_math(deck: Deck, slides: list[tuple[Slide, dict[str, Any]]]) -> list[DeckWarning]:
+    """Typeset every slide's math (and its notes') in place; a warning per formula KaTeX cannot read."""
+    pieces = [values[key] for _, values in slides for key in ("html", "notes")]
+    if not any(katex.uses_math(piece) for piece in pieces):
+        return []
+    from .assets import find_assets
+
+    done, errors = katex.typeset(pieces, find_assets().node_modules)
+    for index, (_, values) in enumerate(slides):
+        values["html"], values["notes"] = done[2 * index], done[2 * index + 1]
+    warnings = []
+    for index, tex, message in errors:
+        slide = slides[index // 2][0]
+        warnings.append(
+            DeckWarning(
+                f"math '{tex}' cannot be typeset: {message}", deck.path, _line_of(tex.split("\n")[0], slide, deck)
+            )
+        )
+    return warnings
 
 
 def site_path(rel: PurePosixPath) -> PurePosixPath:

@@ -29,6 +29,7 @@ from typing import Any
 
 from .build import BuiltDeck, build, find_decks
 from .errors import DeckError
+from .settings import find_settings
 from .themes import find_themes_dir
 
 PREFIX = "/.deckbuild-serve"  # a deck's slug never starts with a dot, so no deck can take this name
@@ -168,7 +169,7 @@ class Preview:
     def _build(self, state: DeckState, force: bool = False) -> list[Notice]:
         started = time.perf_counter()
         try:
-            built = build([state.path], self.site, theme=self.theme)[0]
+            built = build([state.path], self.site, theme=self.theme, project=find_settings())[0]
         except DeckError as exc:
             return self._failed(state, str(exc))
         except Exception:  # a bug: keep serving, say so
@@ -461,6 +462,8 @@ def _app(preview: Preview, hub: _Hub) -> Any:
                 await websocket.send_text(hub.message(first))
             async for _ in websocket.iter_text():
                 pass
+        except asyncio.CancelledError:
+            pass  # the server is stopping and uvicorn cancels open sockets: end quietly, no traceback
         finally:
             hub.pages[slug].discard(websocket)
 

@@ -7,6 +7,7 @@ may take files from.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ def find_settings(start: Path | None = None) -> Settings:
     """The settings in force in ``start`` (default: the working folder)."""
     here = (start or Path.cwd()).resolve()
     git_top = None
-    for folder in (here, *here.parents):
+    for folder in project_folders(here):
         own = folder / "deckbuild.toml"
         if own.is_file():
             return _read(own, None)
@@ -67,6 +68,36 @@ def find_settings(start: Path | None = None) -> Settings:
             git_top = folder
             break
     return Settings(root=git_top)
+
+
+def project_folders(here: Path) -> list[Path]:
+    """The folders to look in for project files, from ``here`` up to the repository's top.
+
+    Outside a git repository: up from ``here`` while the folders are the user's own, stopping below
+    the home folder.  Never a folder anyone may write to (such as /tmp) or another user's, where
+    someone else could plant a config file or a theme.
+    """
+    chain = [here, *here.parents]
+    top = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), None)
+    if top is not None:
+        return [folder for folder in chain[: top + 1] if _trusted(folder)]
+    home = Path.home().resolve()
+    folders = []
+    for folder in chain:
+        if folder == home or not _trusted(folder):
+            break
+        folders.append(folder)
+    return folders or [here]
+
+
+def _trusted(folder: Path) -> bool:
+    """A folder only this user (or root) can write to."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    owners = {0, os.getuid()} if hasattr(os, "getuid") else {0}
+    return not info.st_mode & 0o002 and info.st_uid in owners
 
 
 def _has_table(path: Path) -> bool:
@@ -106,6 +137,8 @@ def _read(path: Path, table: tuple[str, ...] | None) -> Settings:
         if key in ("decks", "site", "shots", "pdf"):
             if not isinstance(value, str) or not value.strip():
                 raise fail("must be a folder, as text")
+            if not (base / value).resolve().is_relative_to(base.resolve()):
+                raise fail(f"must be a folder inside the project ({base}), not {value!r}")
             values[key] = _shown(base / value)
         elif key in ("name", "theme"):
             if not isinstance(value, str) or not value:
@@ -155,6 +188,8 @@ def describe(settings: Settings) -> list[tuple[str, str, str]]:
     rows = []
     for key in _KEYS:
         value = getattr(settings, key)
+        if key == "name" and value is None:
+            value = "{slug}{_index}_{width}x{height}.png"
         shown = ", ".join(value) if isinstance(value, tuple) else ("" if value is None else str(value))
         rows.append((key, shown or "(none)", settings.origin(key)))
     rows.append(("root", str(settings.root or "(the deck's folder)"), str(settings.file or "no config file")))

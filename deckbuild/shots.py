@@ -11,16 +11,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .assets import Assets, find_assets
-from .build import Shard, build, find_decks, load_and_render, source_folders
+from .build import Shard, find_decks, load_and_render, source_folders, write_rendered
 from .config import FIT_MODES, FRAGMENT_MODES, parse_size
 from .errors import DeckError
 from .model import Deck
@@ -136,11 +138,13 @@ def image_name(pattern: str, slug: str, h: int, v: int, size: tuple[int, int]) -
     """The file name for slide (h, v) at ``size``; the default follows reveal.js's URL (#/5, #/4/2)."""
     index = "" if (h, v) == (0, 0) else (f"{h}-{v}" if v else str(h))
     fields = "fields: {slug} {h} {v} {index} {_index} {width} {height}"
+    if len(pattern) > 200 or re.search(r"\{[^}]*:[^}]*\d{4}", pattern):
+        raise DeckError(f"bad --name pattern '{pattern[:80]}': too long, or a field too wide", hint=fields)
     try:
         name = pattern.format(
             slug=slug, h=h, v=v, index=index, _index=f"_{index}" if index else "", width=size[0], height=size[1]
         )
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
         raise DeckError(f"bad --name pattern '{pattern}' ({exc})", hint=fields) from None
     if not is_plain_name(name) or not name.endswith(".png"):
         raise DeckError(
@@ -178,6 +182,7 @@ class _DeckPlan:
     scale: float
     fragments: str
     targets: tuple[Target, ...]
+    page: Page
 
 
 def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets: Assets) -> _DeckPlan:
@@ -201,11 +206,13 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
     fit = options.fit or settings.fit or "pad"
     pattern = options.name or settings.name or options.project.name or DEFAULT_NAME
     if options.out is not None:
-        out = options.out
+        out = _normal(options.out)
     elif settings.out:
-        out = deck.path.parent / settings.out
+        out = _normal(deck.path.parent / settings.out)
+        # A folder named in a committed file stays inside the project.
+        check_output(out, [], flag="shots: out:", within=project_root(options.project, deck.path))
     else:
-        out = options.project.shots
+        out = _normal(options.project.shots)
     slide_line = None if options.slides is not None else line
     chosen = parse_slides(
         options.slides if options.slides is not None else (settings.slides or "all"), deck, slide_line
@@ -243,7 +250,35 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
                     exc.message, path=deck.path, line=line if options.name is None else None, hint=exc.hint
                 ) from None
             targets.append(Target(out / name, deck.slug, h, v, size, fit, key))
-    return _DeckPlan(deck, look, out, scale, fragments, tuple(targets))
+    return _DeckPlan(deck, look, out, scale, fragments, tuple(targets), page)
+
+
+def _normal(path: Path) -> Path:
+    """One spelling per folder (``decks/../shots`` is ``shots``), relative to here when below it."""
+    absolute = Path(os.path.normpath(os.path.abspath(path)))
+    return absolute.relative_to(Path.cwd()) if absolute.is_relative_to(Path.cwd()) else absolute
+
+
+def project_root(project: Settings, deck_path: Path) -> Path:
+    """The folder a deck's committed settings may name folders in: the project's root, else the
+    deck's git repository, else the working folder when the deck is below it, else the deck's folder."""
+    if project.root is not None:
+        return project.root
+    here, folder = Path.cwd().resolve(), deck_path.resolve().parent
+    top = next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
+    if top is not None:
+        return top
+    return here if folder.is_relative_to(here) else folder
+
+
+def source_files(plans: list[Any]) -> set[Path]:
+    """Every file the decks of a run read: no image is ever written over one, or deleted."""
+    found = set()
+    for plan in plans:
+        base = plan.deck.path.resolve().parent
+        found.add(plan.deck.path.resolve())
+        found.update((base / rel).resolve() for rel in plan.page.files)
+    return found
 
 
 def deck_images(deck: Deck, look: Look, page: Page, project: Settings, assets: Assets) -> list[Target]:
@@ -301,7 +336,7 @@ def _read_one(path: Path, force: bool) -> dict[str, dict[str, str]]:
         raise DeckError(f"cannot read the manifest ({exc})", path=path, hint="run with --force to rewrite it") from None
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         if force:
             return {}
         raise DeckError(
@@ -388,23 +423,26 @@ def take_shots(
         check_output(out, sources, flag="-o or shots: out:")
     if options.check:  # reads only: no lock, since taking one would create the folder
         return _run(plans, outs, options, progress)
-    browser = None
-    if _run(plans, outs, dataclasses.replace(options, check=True), None).needs_browser:
-        from .browser import find_browser
-
-        browser = find_browser(options.browser_path)  # before anything is written: no browser, no files
     with ExitStack() as stack:
         for out in outs:
             stack.enter_context(locked(out))
-        return _run(plans, outs, dataclasses.replace(options, browser_path=browser or options.browser_path), progress)
+        return _run(plans, outs, options, progress)
 
 
 def _refuse_clashes(plans: list[_DeckPlan]) -> None:
-    """Two images with one file name would overwrite each other: stop before writing anything."""
+    """Two images with one file name would overwrite each other, or an image a deck's own file: stop
+    before writing anything."""
     seen: dict[Path, tuple[_DeckPlan, Target]] = {}
+    sources = source_files(plans)
     for plan in plans:
         for target in plan.targets:
             where = target.path.parent.resolve() / target.path.name
+            if where in sources or where.resolve() in sources:
+                raise DeckError(
+                    f"slide #/{target.h}/{target.v} would be written over {target.path}, which a deck reads",
+                    path=plan.deck.path,
+                    hint="choose another image folder or --name pattern",
+                )
             if where in seen:
                 other_plan, other = seen[where]
                 raise DeckError(
@@ -425,6 +463,7 @@ def _run(
     progress: Callable[[int, int, str], None] | None,
 ) -> Report:
     report = Report()
+    protected = source_files(plans)
     manifests = {out: read_manifest(out, force=options.force) for out in outs}
     todo: list[tuple[_DeckPlan, list[Target]]] = []
     for plan in plans:
@@ -437,6 +476,13 @@ def _run(
             else:
                 stale.append(target)
                 (report.stale if target.path.exists() else report.missing).append(target.path)
+        for target in stale:
+            if (target.path.exists() or target.path.is_symlink()) and target.path.name not in manifest:
+                raise DeckError(
+                    "exists and was not written by deckbuild (its manifest does not list it); it will not be replaced",
+                    path=target.path,
+                    hint="move it away, or choose another image folder or --name pattern",
+                )
         if stale:
             todo.append((plan, stale))
     wanted = {t.path for plan in plans for t in plan.targets}
@@ -462,7 +508,9 @@ def _run(
                     report.removed.append(path)
             continue
         manifest = manifests[path.parent]
-        if _is_ours(path, manifest.get(path.name)):
+        if path.resolve() in protected:
+            report.warnings.append(f"{path}: kept: a deck reads it (its manifest entry is dropped)")
+        elif _is_ours(path, manifest.get(path.name)):
             path.unlink()
             report.removed.append(path)
         elif path.exists() or path.is_symlink():
@@ -473,19 +521,9 @@ def _run(
             _write_manifest(out, manifest)
     for paths in (report.written, report.unchanged, report.removed):
         paths.sort()  # pages finish in any order; say what happened in a stable one
-    if options.strict and todo:  # the slides just captured must also pass `deckbuild check`
-        from .check import check_decks
-
-        found = check_decks(
-            [plan.deck.path for plan, _ in todo],
-            options.site,
-            browser_path=options.browser_path,
-            project=options.project,
-        )
-        report.warnings.extend(str(p) for p in found if p.kind not in ("console", "request"))  # capture has those
     if options.strict and report.warnings:
-        raise DeckError(
-            f"{len(report.warnings)} problem(s) while rendering slides (see the warnings above)",
+        raise DeckError(  # the CLI prints no warnings when a command fails: name them here
+            f"{len(report.warnings)} problem(s) while rendering slides:\n  " + "\n  ".join(report.warnings),
             hint="fix them, or run without --strict",
         )
     return report
@@ -505,26 +543,40 @@ def _render(
     report: Report,
     progress: Callable[[int, int, str], None] | None,
 ) -> None:
-    from .browser import find_browser
     from .capture import Capture, DeckJob, capture_decks
-    from .images import decode_capture, encode_png, resize, write_atomic
+    from .check import problems_in
+    from .images import decode_capture, encode_png, resize, write_if_changed
 
-    browser = find_browser(options.browser_path)  # before anything is written: no browser, no site
-    built = {b.deck.slug: b for b in build([plan.deck.path for plan, _ in todo], options.site, project=options.project)}
-    jobs = []
     pending: dict[tuple[str, int, int], list[Target]] = {}
     plans = {plan.deck.slug: plan for plan, _ in todo}
-    for plan, targets in todo:
-        config = reveal_config(plan.deck, plan.look)
+    for _, targets in todo:
         for target in targets:
             pending.setdefault((target.slug, target.h, target.v), []).append(target)
-        slides = tuple(dict.fromkeys((t.h, t.v) for t in targets))
-        url = (built[plan.deck.slug].folder / "index.html").resolve().as_uri()
-        jobs.append(
-            DeckJob(
-                plan.deck.slug, url, int(config["width"]), int(config["height"]), plan.scale, plan.fragments, slides
-            )
-        )
+
+    def prepare() -> list[DeckJob]:
+        """Build the site (while the browser starts) and say what to capture in it."""
+        # The decks were read and rendered to plan the captures: write those pages, render nothing twice.
+        rendered = [(plan.deck, plan.look, plan.page) for plan, _ in todo]
+        built = {b.deck.slug: b for b in write_rendered(rendered, options.site, options.project, find_assets())}
+        jobs = []
+        for plan, targets in todo:
+            config = reveal_config(plan.deck, plan.look)
+            slides = tuple(dict.fromkeys((t.h, t.v) for t in targets))
+            url = (built[plan.deck.slug].folder / "index.html").resolve().as_uri()
+            size = (int(config["width"]), int(config["height"]))
+            # --strict fails on what `check` finds anywhere in the deck; otherwise the captured slides count.
+            job = DeckJob(plan.deck.slug, url, *size, plan.scale, plan.fragments, slides, True, options.strict)
+            jobs.append(job)
+        return jobs
+
+    def measured(slug: str, slides: list[dict[str, Any]]) -> None:
+        # Text with no glyph (tofu) or in a fallback font; with --strict, everything `check` finds.
+        # (Console errors and failed requests come with each capture.)
+        kinds = None if options.strict else ("glyph", "font")
+        for problem in problems_in(plans[slug].deck.path, slides):
+            if kinds is None or problem.kind in kinds:
+                report.warnings.append(str(problem))
+
     total = len(pending)
     done = 0
 
@@ -540,17 +592,7 @@ def _render(
             else:
                 image = image or decode_capture(capture.png)
                 data = encode_png(resize(image, target.size, target.fit))
-            current = target.path.read_bytes() if target.path.is_file() else None
-            if current != data:
-                try:
-                    write_atomic(target.path, data)
-                except OSError as exc:
-                    raise DeckError(
-                        f"cannot write {target.path}: {exc.strerror}", hint="check free space and permissions"
-                    ) from None
-                report.written.append(target.path)
-            else:
-                report.unchanged.append(target.path)
+            (report.written if write_if_changed(target.path, data) else report.unchanged).append(target.path)
             manifest = manifests[target.path.parent]
             manifest[target.path.name] = {
                 "deck": target.slug,
@@ -562,7 +604,14 @@ def _render(
             progress(done, total, f"{capture.slug} #/{capture.h}/{capture.v}")
 
     try:
-        capture_decks(jobs, deliver, pages=options.jobs, browser_path=browser, timeout=options.timeout)
+        capture_decks(
+            prepare,
+            deliver,
+            pages=options.jobs,
+            browser_path=options.browser_path,
+            timeout=options.timeout,
+            measured=measured,
+        )
     finally:
         # Keep what was finished, even when a later slide failed.
         for out, manifest in manifests.items():

@@ -3,9 +3,11 @@ output folder and renamed into place, so a failed or killed build never leaves h
 
 from __future__ import annotations
 
+import errno
 import filecmp
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -73,6 +75,7 @@ def write_site(
             try:
                 looks = [deck.look for deck in decks] + ([index[1]] if index else [])
                 _stage_shared(staging / shared, assets, looks)
+                _stage_features(staging / shared, assets, frozenset().union(*(d.page.features for d in decks)))
                 stamp(staging / shared)
                 for deck in decks:
                     _stage_deck(staging / deck.slug, deck)
@@ -170,7 +173,10 @@ class _Journal:
     def undo(self) -> None:
         for kind, path, other in reversed(self.steps):
             try:
-                if kind == "moved" and other is not None:
+                if kind == "exchanged" and other is not None:
+                    if not _exchange(other, path):
+                        continue
+                elif kind == "moved" and other is not None:
                     if path.is_dir() and not path.is_symlink():
                         shutil.rmtree(path)
                     elif path.exists() or path.is_symlink():
@@ -270,11 +276,40 @@ def _swap_in(staged: Path, final: Path, journal: _Journal) -> bool:
     """Move ``staged`` to ``final`` unless ``final`` already holds the same bytes; True if moved."""
     if final.is_dir() and _digest(final) == _digest(staged):
         return False
+    if final.exists() and not final.is_symlink() and _exchange(staged, final):
+        journal.steps.append(("exchanged", final, staged))  # staged now holds the old folder
+        return True
     if final.exists():
         journal.backup(final)
     os.replace(staged, final)
     journal.created(final, staged)
     return True
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux's renameat2 RENAME_EXCHANGE); False where it is not there.
+
+    With it, a build killed at any moment leaves every deck folder either old or new, never missing.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EXDEV):
+        return False  # no such call on this kernel or file system: fall back to two renames
+    raise OSError(code, os.strerror(code))
 
 
 def _digest(folder: Path) -> str:
@@ -284,3 +319,22 @@ def _digest(folder: Path) -> str:
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+_FONT_FALLBACKS = re.compile(r""",\s*url\([^)]*\.(?:woff|ttf)\)\s*format\(["'](?:woff|truetype)["']\)""")
+
+
+def _stage_features(folder: Path, assets: Assets, features: frozenset[str]) -> None:
+    """KaTeX's style sheet and fonts (woff2 only), and mermaid's one bundle, for the decks that use them."""
+    if "math" in features:
+        dist = assets.node_modules / "katex" / "dist"
+        (folder / "katex" / "fonts").mkdir(parents=True)
+        css = _FONT_FALLBACKS.sub("", (dist / "katex.min.css").read_text(encoding="utf-8"))
+        (folder / "katex" / "katex.min.css").write_text(css, encoding="utf-8")
+        for font in sorted((dist / "fonts").glob("*.woff2")):
+            shutil.copyfile(font, folder / "katex" / "fonts" / font.name)
+    if "mermaid" in features:
+        (folder / "mermaid").mkdir()
+        shutil.copyfile(
+            assets.node_modules / "mermaid" / "dist" / "mermaid.min.js", folder / "mermaid" / "mermaid.min.js"
+        )

@@ -96,6 +96,10 @@ def parse_yaml(
             line=first_line,
             hint="keep settings short; put content in the body",
         )
+    if text.count("[") + text.count("{") > 1000:  # PyYAML's parser is quadratic in nesting
+        raise DeckError(
+            f"{what} has more than 1000 '[' and '{{'", path=path, line=first_line, hint="simplify the values"
+        )
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -108,6 +112,7 @@ def parse_yaml(
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         _refuse_duplicates(node, path, first_line, what)
         value = yaml.safe_load(text)
+        _refuse_surrogates(value)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
@@ -119,6 +124,11 @@ def parse_yaml(
         ) from None
     except yaml.YAMLError as exc:
         raise DeckError(f"invalid YAML in {what}: {exc}", path=path, line=first_line) from None
+    except (RecursionError, ValueError, OverflowError) as exc:
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split("\n")[0]
+        raise DeckError(
+            f"{what} cannot be read: {problem}", path=path, line=first_line, hint="simplify the values"
+        ) from None
     if value is None:
         return {}, {}
     if not isinstance(value, dict) or not isinstance(node, yaml.MappingNode):
@@ -152,3 +162,16 @@ def _refuse_duplicates(node: yaml.Node | None, path: Path, first_line: int, what
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             _refuse_duplicates(item, path, first_line, what)
+
+
+def _refuse_surrogates(value: Any) -> None:
+    """Text that cannot be written as UTF-8 (a lone surrogate such as "\\ud800") is refused."""
+    if isinstance(value, str):
+        value.encode("utf-8")  # raises UnicodeEncodeError, a ValueError
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_surrogates(key)
+            _refuse_surrogates(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_surrogates(item)

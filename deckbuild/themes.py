@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from .assets import Assets, bundled_themes_dir
 from .config import reveal_options
 from .errors import DeckError
 from .fonts import Face, check_faces, parse_font_spec
 from .paths import inside, regular_files
+from .settings import project_folders
 from .source import parse_yaml
 
 DEFAULT_THEME = "black"
@@ -55,13 +57,11 @@ class Theme:
 
 
 def find_themes_dir(deck_path: Path) -> Path | None:
-    """The project's ``themes/`` folder: the nearest one at or above the deck's folder, within its repo."""
-    here = deck_path.resolve().parent
-    for folder in (here, *here.parents):
+    """The project's ``themes/`` folder: the nearest one at or above the deck's folder, within its
+    repository (outside one, within the user's own folders: see :func:`settings.project_folders`)."""
+    for folder in project_folders(deck_path.resolve().parent):
         if (folder / "themes").is_dir():
             return folder / "themes"
-        if (folder / ".git").exists():
-            return None
     return None
 
 
@@ -121,10 +121,13 @@ def load_project_theme(folder: Path, assets: Assets) -> Theme:
     lines: dict[str, int] = {}
     settings_file = folder / "theme.yml"
     if settings_file.is_file():
-        values, lines = parse_yaml(settings_file, settings_file.read_text(encoding="utf-8"), what="theme settings")
+        values, lines = parse_yaml(settings_file, _read_text(settings_file), what="theme settings")
         settings = _settings(settings_file, values, lines, assets)
     theme = Theme(folder.name, css, folder, **settings)
-    if theme.extends and not (assets.reveal / "theme" / f"{theme.extends}.css").is_file():
+    if theme.extends and (
+        not re.fullmatch(r"[a-z0-9][a-z0-9-]*", theme.extends)
+        or not (assets.reveal / "theme" / f"{theme.extends}.css").is_file()
+    ):
         raise DeckError(
             f"'extends: {theme.extends}' is not a reveal.js theme",
             path=settings_file,
@@ -133,7 +136,9 @@ def load_project_theme(folder: Path, assets: Assets) -> Theme:
         )
     _check_css_urls(css, folder)
     if theme.templates:
-        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(theme.templates), autoescape=True)
+        environment = jinja2.sandbox.ImmutableSandboxedEnvironment(
+            loader=jinja2.FileSystemLoader(theme.templates), autoescape=True
+        )
         for template in sorted(theme.templates.glob("*.j2")):
             if template.name not in TEMPLATES:
                 raise DeckError(
@@ -143,6 +148,8 @@ def load_project_theme(folder: Path, assets: Assets) -> Theme:
                 environment.get_template(template.name)
             except jinja2.TemplateSyntaxError as exc:
                 raise DeckError(f"template error: {exc.message}", path=template, line=exc.lineno) from None
+            except UnicodeDecodeError:
+                raise DeckError("is not UTF-8 text", path=template, hint="save it as UTF-8") from None
     return theme
 
 
@@ -185,9 +192,16 @@ def _settings(path: Path, values: dict[str, Any], lines: dict[str, int], assets:
     return out
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DeckError("is not UTF-8 text", path=path, hint="save it as UTF-8") from None
+
+
 def _check_css_urls(css: Path, folder: Path) -> None:
     """Every local file a theme's CSS names must be in the theme folder."""
-    for number, text in enumerate(css.read_text(encoding="utf-8").splitlines(), 1):
+    for number, text in enumerate(_read_text(css).splitlines(), 1):
         for url in _CSS_URL.findall(text):
             if re.match(r"^(?:[a-z]+:|#|/)", url):
                 continue

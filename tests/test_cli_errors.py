@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -391,25 +389,6 @@ def test_failed_build_leaves_the_previous_site_untouched(here: Path, broken: str
     result = build("talk.md", "-o", "site")
     assert result.exit_code == 1
     assert result.stderr.startswith("talk.md:")
-    assert snapshot(here / "site") == before
-    assert staging_leftovers(here / "site") == []
-
-
-def test_write_failure_leaves_the_previous_site_untouched(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(here / "plot.png", PNG)
-    deck = write(here / "talk.md", GOOD)
-    assert build("talk.md", "-o", "site").exit_code == 0
-    before = snapshot(here / "site")
-    write(deck, GOOD.replace("# B", "# B changed"))
-
-    def disk_full(path: Path, data: bytes) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-
-    monkeypatch.setattr(deckbuild.site, "_write_file", disk_full)
-    assert_error(
-        build("talk.md", "-o", "site"),
-        f"site: cannot write the output folder: {os.strerror(errno.ENOSPC)} (check its permissions and free space)",
-    )
     assert snapshot(here / "site") == before
     assert staging_leftovers(here / "site") == []
 

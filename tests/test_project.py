@@ -61,6 +61,7 @@ def test_deckbuild_toml_sets_the_folders_and_config_says_where_from(here: Path) 
 
 
 def test_tool_deckbuild_in_pyproject_is_found_from_a_subfolder(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (here / ".git").mkdir()  # outside a repository only the working folder is looked in
     write(here / "pyproject.toml", '[project]\nname = "blog"\n\n[tool.deckbuild]\nsite = "public/slides"\n')
     write(here / "decks" / "t.md", "# A\n")
     (here / "decks" / "sub").mkdir()

@@ -511,3 +511,118 @@ def test_nothing_outside_the_output_folder_changes(
         assert {k: after.get(k) for k in before} == before
         if result.exit_code:
             assert after == before, result.output
+
+
+# --- found by trying to break it (the attack review): committed files that reach past the project ------------
+
+
+def test_a_theme_template_cannot_reach_python(here: Path) -> None:
+    write(here / "themes" / "evil" / "theme.css", ".reveal { color: red; }\n")
+    payload = "<div>{{ cycler.__init__.__globals__.os.system('touch pwned') }}</div>\n"
+    write(here / "themes" / "evil" / "templates" / "overlay.html.j2", payload)
+    write(here / "talk.md", "---\ntheme: evil\n---\n# A\n")
+    result = run("build", "talk.md", "-o", "site")
+    assert_user_error(result, "the theme's template failed")
+    assert not (here / "pwned").exists()
+
+
+def test_extends_must_be_a_reveal_theme_name(here: Path) -> None:
+    victim = write(here / "victim" / "evil.css", "@import url(https://example.org/x.css);\n.v { color: red }\n")
+    write(here / "themes" / "evil" / "theme.css", "a { color: red; }\n")
+    write(here / "themes" / "evil" / "theme.yml", f"extends: {victim.with_suffix('')}\n")
+    write(here / "talk.md", "---\ntheme: evil\n---\n# A\n")
+    before = victim.read_bytes()
+    assert_user_error(run("build", "talk.md", "-o", "site"), "themes/evil/theme.yml:1: 'extends: ")
+    assert victim.read_bytes() == before
+
+
+def test_a_deck_symlinked_from_outside_the_decks_folder_is_refused(here: Path) -> None:
+    write(here / "outside" / "notes.md", "# hi\n\n![k](id_rsa)\n")
+    write(here / "outside" / "id_rsa", "secret\n")
+    write(here / "project" / "decks" / "talk.md", DECK)
+    (here / "project" / "decks" / "leak.md").symlink_to(here / "outside" / "notes.md")
+    (here / "project" / ".git").mkdir()
+    os.chdir(here / "project")
+    assert_user_error(run("build"), "decks/leak.md: is a symlink to a file outside decks/")
+    assert not (here / "project" / "site").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to hand a folder over")
+def test_themes_and_config_in_another_users_folder_above_are_not_used(here: Path) -> None:
+    write(here / "themes" / "black" / "theme.css", ".reveal { color: rgb(1, 2, 3); }\n")
+    write(here / "deckbuild.toml", 'site = "elsewhere"\n')
+    write(here / "p" / "decks" / "talk.md", "# A\n")
+    os.chown(here, 65534, -1)  # a folder another user owns (as /tmp/x planted by someone else)
+    os.chdir(here / "p")
+    assert run("build").exit_code == 0
+    assert (here / "p" / "site" / "talk" / "index.html").is_file() and not (here / "elsewhere").exists()
+    assert "themes/black" not in (here / "p" / "site" / "talk" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("key", ["decks", "site", "shots", "pdf"])
+def test_config_folders_stay_inside_the_project(here: Path, key: str) -> None:
+    write(here / "deckbuild.toml", f'{key} = "../outside"\n')
+    write(here / "decks" / "talk.md", "# A\n")
+    assert_user_error(run("build"), f"deckbuild.toml:1: '{key}' must be a folder inside the project")
+
+
+@pytest.mark.parametrize(("key", "command"), [("shots", "shots"), ("pdf", "pdf")])
+def test_an_out_folder_in_front_matter_stays_inside_the_project(here: Path, key: str, command: str) -> None:
+    (here / ".git").mkdir()
+    write(here / "talk.md", f"---\n{key}:\n  out: ../../victim\n---\n# A\n")
+    assert_user_error(run(command, "talk.md", "--check"), "the output folder is outside the project")
+
+
+def test_shots_refuse_a_symlinked_image_folder(here: Path) -> None:
+    write(here / "talk.md", DECK)
+    (here / "victim").mkdir()
+    (here / "shots").symlink_to(here / "victim")
+    assert_user_error(run("shots", "talk.md", "--check"), "shots: is a symlink; deckbuild does not write through links")
+
+
+def test_an_image_name_over_a_decks_own_file_is_refused(here: Path) -> None:
+    write(here / "decks" / "img" / "p.png", b"png")
+    write(here / "decks" / "talk.md", "---\nshots: {out: img, slides: '0', name: p.png}\n---\n# A\n\n![](img/p.png)\n")
+    before = tree(here)
+    assert_user_error(run("shots", "decks/talk.md"), "would be written over decks/img/p.png, which a deck reads")
+    assert tree(here) == before
+
+
+def test_one_folder_spelled_two_ways_is_one_manifest(here: Path) -> None:
+    from deckbuild.assets import find_assets
+    from deckbuild.build import load_and_render
+    from deckbuild.settings import Settings
+    from deckbuild.shots import ShotOptions, _plan_deck
+
+    write(here / "decks" / "a.md", "---\nshots: {out: ../shots}\n---\n# A\n")
+    write(here / "decks" / "b.md", "# B\n")
+    outs = set()
+    for name in ("a", "b"):
+        deck, look, page = load_and_render(here / "decks" / f"{name}.md", Settings(), find_assets())
+        outs.add(_plan_deck(deck, look, page, ShotOptions(), find_assets()).out)
+    assert outs == {Path("shots")}
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["title: " + "9" * 5000, 'title: "\\ud800"', "reveal: " + "[" * 1200 + "]" * 1200, "reveal: {dependencies: []}"],
+)
+def test_odd_front_matter_is_a_user_error(here: Path, front: str) -> None:
+    write(here / "talk.md", f"---\n{front}\n---\n# A\n")
+    result = run("build", "talk.md", "-o", "site")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_a_name_pattern_with_a_huge_field_is_refused(here: Path) -> None:
+    write(here / "talk.md", DECK)
+    for pattern in ("{h:>50000000}.png", "{h[0]}.png"):
+        assert_user_error(run("shots", "talk.md", "--check", "--name", pattern), "bad --name pattern")
+
+
+def test_shots_never_write_over_an_image_the_manifest_does_not_list(here: Path) -> None:
+    write(here / "talk.md", DECK)
+    mine = write(here / "shots" / "talk_960x700.png", b"my own figure")
+    result = run("shots", "talk.md", "--slides", "0")
+    assert_user_error(result, "shots/talk_960x700.png: exists and was not written by deckbuild")
+    assert mine.read_bytes() == b"my own figure"

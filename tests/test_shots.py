@@ -240,9 +240,8 @@ def test_failed_requests_are_warnings_naming_the_slide_and_strict_makes_them_err
     assert "warning: talk.md: slide #/5/0: request failed: http://127.0.0.1:9/nothing.png\n" in result.output
     strict = runner.invoke(main, ["shots", "talk.md", "--slides", "5", "--strict", "--force"])
     assert strict.exit_code == 1
-    assert strict.output.strip().endswith(
-        "problem(s) while rendering slides (see the warnings above) (fix them, or run without --strict)"
-    )
+    assert "problem(s) while rendering slides:\n  talk.md: slide #/5/0: request failed" in strict.output
+    assert strict.output.strip().endswith("(fix them, or run without --strict)")
 
 
 def test_a_file_the_decks_css_uses_is_part_of_every_images_key(tmp_path: Path) -> None:

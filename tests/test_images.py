@@ -1,0 +1,168 @@
+"""images.py without a browser: where things land after pad, crop and resize; PNG bytes; atomic writes."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+import deckbuild.images
+from deckbuild.images import decode_capture, encode_png, resize, write_atomic
+
+BACKGROUND = (30, 60, 90)  # uniform, so that any way of choosing the pad colour gives this one
+RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
+# A 320x200 "capture" with boxes (left, top, right, bottom): two near corners, one in the middle that
+# every crop keeps.
+BOXES = {RED: (20, 30, 80, 70), GREEN: (140, 80, 180, 120), BLUE: (200, 120, 280, 170)}
+
+
+def slide(width: int = 320, height: int = 200) -> Image.Image:
+    """The capture: BOXES scaled to ``width`` x ``height`` (which keep 320x200's aspect)."""
+    image = Image.new("RGB", (width, height), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    f = width / 320
+    for colour, (left, top, right, bottom) in BOXES.items():
+        draw.rectangle((left * f, top * f, right * f - 1, bottom * f - 1), fill=colour)
+    return image
+
+
+def box_of(image: Image.Image, colour: tuple[int, int, int]) -> tuple[int, int, int, int]:
+    """The bounding box (left, top, right, bottom) of ``colour``, its edges where the colour is half on.
+
+    Measured in the one channel where ``colour`` differs most from the background (red for RED, ...), so
+    the other boxes do not count."""
+    channel = max(range(3), key=lambda c: abs(colour[c] - BACKGROUND[c]))
+    middle = (colour[channel] + BACKGROUND[channel]) / 2
+    high = colour[channel] > BACKGROUND[channel]
+    box = image.getchannel(channel).point(lambda v: 255 if (v > middle) == high else 0).getbbox()
+    assert box is not None, f"no {colour} box in the image"
+    return box
+
+
+def expected(size: tuple[int, int], fit: str, capture: tuple[int, int] = (320, 200)) -> dict[tuple[int, ...], tuple]:
+    """Where each box must be: scaled by the fit's factor, centred, in output pixels."""
+    (width, height), (cw, ch) = size, capture
+    factor = (min if fit == "pad" else max)(width / cw, height / ch)
+    dx, dy = (width - cw * factor) / 2, (height - ch * factor) / 2
+    f = cw / 320
+    return {
+        colour: (left * f * factor + dx, top * f * factor + dy, right * f * factor + dx, bottom * f * factor + dy)
+        for colour, (left, top, right, bottom) in BOXES.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("size", "fit"),
+    [
+        ((160, 100), "pad"),  # the same aspect: scaled down, nothing padded or cut
+        ((640, 400), "crop"),  # the same aspect: scaled up
+        ((161, 100), "pad"),  # a pixel off the aspect still counts as the same aspect
+        ((640, 200), "pad"),  # wider: bars left and right
+        ((320, 400), "pad"),  # taller: bars above and below
+        ((640, 200), "crop"),  # wider: cut at the top and bottom
+        ((320, 400), "crop"),  # taller: cut left and right
+        ((600, 390), "pad"),
+        ((1200, 630), "crop"),
+        ((100, 300), "pad"),
+    ],
+)
+def test_each_box_is_where_it_must_be_within_a_pixel(size: tuple[int, int], fit: str) -> None:
+    out = resize(slide(), size, fit)
+    assert out.size == size
+    for colour, box in expected(size, fit).items():
+        if box[0] < 0 or box[1] < 0 or box[2] > size[0] or box[3] > size[1]:
+            continue  # cut off by the crop
+        found = box_of(out, colour)
+        assert all(abs(a - b) <= 1 for a, b in zip(found, box, strict=True)), (colour, found, box)
+
+
+def test_a_crop_cuts_evenly_and_a_pad_fills_with_the_background() -> None:
+    crop = resize(slide(), (640, 200), "crop")  # scaled to 640x400, 100 rows cut at top and bottom
+    assert box_of(crop, BLUE) == (400, 140, 560, 200)  # the blue box runs off the bottom edge
+    assert box_of(crop, RED) == (40, 0, 160, 40)  # and the red one off the top
+    pad = resize(slide(), (640, 200), "pad")  # scaled to 320x200 and centred: 160 columns each side
+    for x in (0, 159, 480, 639):
+        assert {pad.getpixel((x, y)) for y in range(200)} == {BACKGROUND}
+    assert pad.getpixel((160 + 20, 30)) == RED
+    tall = resize(slide(), (320, 400), "crop")  # scaled to 640x400, 160 columns cut at each side
+    assert box_of(tall, GREEN) == (120, 160, 200, 240)
+    assert box_of(tall, BLUE) == (240, 240, 320, 340)  # runs off the right edge
+
+
+def test_a_capture_at_twice_the_size_is_scaled_down_not_cut() -> None:
+    """What --scale 2 hands over: a 640x400 capture, made into the slide's own 320x200."""
+    out = resize(slide(640, 400), (320, 200), "crop")
+    for colour, box in BOXES.items():
+        assert all(abs(a - b) <= 1 for a, b in zip(box_of(out, colour), box, strict=True))
+
+
+@pytest.mark.parametrize("fit", ["pad", "crop"])
+@pytest.mark.parametrize("size", [(161, 100), (160, 101), (159, 100), (320, 199)])
+def test_a_size_a_pixel_off_the_aspect_is_stretched_with_no_one_pixel_bar(fit: str, size: tuple[int, int]) -> None:
+    image = slide()
+    ImageDraw.Draw(image).rectangle((0, 0, 319, 199), outline=RED)  # the slide's own edge, all round
+    out = resize(image, size, fit)
+    right, bottom = size[0] - 1, size[1] - 1
+    edges = [out.getpixel((right, 50)), out.getpixel((0, 50)), out.getpixel((80, 0)), out.getpixel((80, bottom))]
+    assert all(pixel[0] > 120 for pixel in edges), edges  # the red edge, neither background nor cut off
+
+
+def test_the_capture_at_its_own_size_is_returned_as_it_is() -> None:
+    image = slide()
+    assert resize(image, (320, 200), "pad") is image
+
+
+def test_equal_pixels_give_equal_bytes_and_no_metadata() -> None:
+    first, second = encode_png(slide()), encode_png(slide())
+    assert first == second
+    chunks = []
+    at = 8
+    while at < len(first):
+        length = int.from_bytes(first[at : at + 4], "big")
+        chunks.append(first[at + 4 : at + 8])
+        at += 12 + length
+    assert set(chunks) <= {b"IHDR", b"IDAT", b"IEND"}, chunks  # no time stamp, text or colour profile
+    with Image.open(io.BytesIO(first)) as again:
+        assert again.convert("RGB").tobytes() == slide().tobytes()
+
+
+def test_a_capture_with_alpha_is_decoded_as_rgb() -> None:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (4, 4), (10, 20, 30, 255)).save(buffer, "PNG")
+    image = decode_capture(buffer.getvalue())
+    assert image.mode == "RGB" and image.getpixel((0, 0)) == (10, 20, 30)
+
+
+def test_a_write_replaces_the_file_rather_than_writing_into_it(tmp_path: Path) -> None:
+    """Seen from outside: a hard link to the old file keeps the old bytes, the path gets a new file."""
+    path = tmp_path / "deep" / "er" / "a.png"  # folders are made as needed
+    write_atomic(path, b"old")
+    link = tmp_path / "link.png"
+    os.link(path, link)
+    write_atomic(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert link.read_bytes() == b"old"  # written in place, the link would show the new bytes
+    assert os.stat(path).st_ino != os.stat(link).st_ino
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.png"]  # no temporary file left
+
+
+def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.png"
+    write_atomic(path, b"old")
+    renames: list[tuple[str, str]] = []
+
+    def fails(source: str, target: str) -> None:
+        renames.append((str(source), str(target)))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(deckbuild.images.os, "replace", fails)
+    with pytest.raises(OSError):
+        write_atomic(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png"]
+    [(source, target)] = renames
+    assert Path(source).parent == tmp_path and Path(source).name.startswith(".")  # same folder: a rename, not a copy
+    assert target == str(path)
