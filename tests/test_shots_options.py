@@ -16,7 +16,7 @@ from PIL import Image
 
 from deckbuild.cli import main
 from deckbuild.errors import DeckError
-from deckbuild.shots import MANIFEST, ShotOptions, take_shots
+from deckbuild.shots import ShotOptions, manifest_name, take_shots
 
 SMALL = "width: 320\nheight: 200\ntitle_slide: false\n"
 
@@ -224,16 +224,17 @@ def test_a_manifest_written_by_a_run_lists_every_image_it_keeps(project: Path, t
     import json
 
     root = _copy(project, tmp_path)
-    manifest = root / "shots" / MANIFEST
+    manifest = root / "shots" / manifest_name("a")
     data = json.loads(manifest.read_text())
     manifest.write_text(json.dumps({"images": data["images"], "version": 1}))  # any layout reads the same
     assert take_shots([root / "decks" / "b.md"], ShotOptions(out=root / "shots", site=root / "site")).written == []
-    text = manifest.read_text()
-    entries = json.loads(text)["images"]
-    assert sorted(entries) == sorted([*A_IMAGES, "b_320x200.png"])
-    assert {e["deck"] for e in entries.values()} == {"a", "b"} and json.loads(text)["version"] == 1
-    # one layout, with keys in order and a line a field, so that a commit's diff names the images that changed
-    assert text == json.dumps(json.loads(text), indent=1, sort_keys=True) + "\n"
+    for deck, images in (("a", A_IMAGES), ("b", ["b_320x200.png"])):
+        text = (root / "shots" / manifest_name(deck)).read_text()
+        entries = json.loads(text)["images"]
+        assert sorted(entries) == sorted(images)
+        assert {e["deck"] for e in entries.values()} == {deck} and json.loads(text)["version"] == 1
+        # one layout, keys in order and a line a field, so that a commit's diff names the images that changed
+        assert text == json.dumps(json.loads(text), indent=1, sort_keys=True) + "\n"
 
 
 def test_an_extra_image_replaced_by_a_link_or_deleted_by_hand_is_only_forgotten(project: Path, tmp_path: Path) -> None:
