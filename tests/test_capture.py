@@ -246,6 +246,16 @@ def test_a_slide_that_hangs_the_page_is_named(tmp_path: Path) -> None:
     )
 
 
+def test_a_slide_reveal_js_does_not_show_is_a_clear_error(tmp_path: Path) -> None:
+    """reveal.js drops a slide marked hidden, so the slide deckbuild built is not there to capture."""
+    (tmp_path / "small.css").write_text(SMALL_CSS)
+    hidden = '# 0\n\n# 1\n<!-- .slide: data-visibility="hidden" -->\n'
+    deck = _write(tmp_path, "gone.md", FRONT.format(extra="") + hidden)
+    with pytest.raises(DeckError) as caught:
+        take_shots([deck], ShotOptions(out=tmp_path / "shots", site=tmp_path / "site", slides="1"))
+    assert str(caught.value) == "gone has no slide #/1/0 (see the deck's slide numbers in its URL)"
+
+
 # --- two pages at once ---------------------------------------------------------------------------------------
 
 

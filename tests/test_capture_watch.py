@@ -46,6 +46,7 @@ def test_up_to_three_pending_urls_are_named_once_each() -> None:
 def test_more_than_three_are_counted() -> None:
     watch, _, _ = _watch("a", "b", "c", "d", "e")
     assert watch.waiting_for() == "; still waiting for a, b, c and 2 more"
+    assert _watch("a", "b", "c", "d")[0].waiting_for() == "; still waiting for a, b, c and 1 more"
 
 
 def test_finished_and_failed_requests_are_no_longer_pending() -> None:
