@@ -59,7 +59,7 @@ def main() -> int:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from deckbuild.browser import open_browser
+    from deckbuild.browser.session import open_browser
 
     work = Path(tempfile.mkdtemp(prefix="serve-bench-"))
     (work / "decks").mkdir()

@@ -8,20 +8,20 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assets import Assets, find_assets
-from .config import DeckMeta, read_meta
-from .dialects import theme_sheet, with_title_block
+from .compile.assets import Assets, find_assets
+from .compile.config import DeckMeta, read_meta
+from .compile.dialects import theme_sheet, with_title_block
+from .compile.jekyll import is_post, post_source
+from .compile.model import Deck
+from .compile.outline import split_deck
+from .compile.render import Look, Page, render_deck
+from .compile.source import read_source
+from .compile.themes import DEFAULT_THEME, find_themes_dir, resolve_highlight, resolve_theme, theme_names
 from .errors import DeckError, DeckErrors, DeckWarning
-from .index import THUMBNAIL_SIZE, index_entry, index_look, render_index
-from .jekyll import is_post, post_source
-from .model import Deck
-from .outline import split_deck
 from .paths import inside
-from .render import Look, Page, render_deck
+from .publish.index import THUMBNAIL_SIZE, index_entry, index_look, render_index
+from .publish.site import DeckOutput, write_site
 from .settings import Settings
-from .site import DeckOutput, write_site
-from .source import read_source
-from .themes import DEFAULT_THEME, find_themes_dir, resolve_highlight, resolve_theme, theme_names
 
 DECK_SUFFIXES = (".md", ".markdown", ".txt", ".qmd")
 
@@ -284,7 +284,7 @@ def _thumbnail(deck: Deck, look: Look, page: Page, project: Settings, assets: As
 
     The image must be a regular PNG file, never a link.
     """
-    from .shots import deck_images
+    from .browser.shots import deck_images
 
     try:
         targets = deck_images(deck, look, page, project, assets)

@@ -16,7 +16,7 @@ from .settings import describe, find_settings
 
 
 def _versions() -> str:
-    from .assets import pinned_reveal_version
+    from .compile.assets import pinned_reveal_version
 
     return f"deckbuild {__version__}, reveal.js {pinned_reveal_version()}"
 
@@ -77,7 +77,7 @@ def build(
     """Compile decks (default: every deck in decks/) into OUT/<deck>/index.html."""
     from .build import Separators, Shard
     from .build import build as run_build
-    from .config import check_regex
+    from .compile.config import check_regex
 
     flags = {"--separator": separator, "--vertical-separator": vertical_separator, "--notes-separator": notes_separator}
     for flag, value in flags.items():
@@ -102,14 +102,14 @@ def build(
         count = built.deck.slide_count
         click.echo(f"{state}: {built.folder / 'index.html'} ({count} slide{'' if count == 1 else 's'})")
     if run_check:
-        from .check import check_built
+        from .browser.check import check_built
 
         _report_problems(check_built(built_decks), "text", warn_only=False)
 
 
 def _report_problems(problems: list[Any], output: str, *, warn_only: bool) -> None:
     """Print what `check` found; exit 1 if anything was, unless only warning."""
-    from .check import problems_json
+    from .browser.check import problems_json
 
     if output == "json":
         click.echo(problems_json(problems))
@@ -153,7 +153,7 @@ def check(
     browser_path: Path | None,
 ) -> None:
     """Build decks and report, per slide and source line, what overflows, fails to load or is missing."""
-    from .check import check_decks
+    from .browser.check import check_decks
 
     project = find_settings()
     problems = check_decks(
@@ -184,7 +184,7 @@ def check(
 @_BROWSER_PATH
 def pdf(decks: tuple[Path, ...], **options: Any) -> None:
     """Print each deck to one PDF, a page per slide, re-printing only what changed."""
-    from .pdf import PdfOptions, make_pdfs
+    from .browser.pdf import PdfOptions, make_pdfs
 
     project = find_settings()
     options["site"] = options["site"] or project.site
@@ -239,7 +239,7 @@ def new(name: str) -> None:
 @main.command()
 def setup() -> None:
     """Install the pinned reveal.js into the user cache (for a pip-installed deckbuild)."""
-    from .assets import install_assets
+    from .compile.assets import install_assets
 
     click.echo(f"installed: {install_assets()}")
 
@@ -248,7 +248,7 @@ def setup() -> None:
 @click.option("--browser-path", type=click.Path(path_type=Path), help="A Chromium or Chrome executable.")
 def browser(browser_path: Path | None) -> None:
     """Print the Chromium that screenshots will use (exit 1, saying how to install one, if none)."""
-    from .browser import find_browser
+    from .browser.session import find_browser
 
     click.echo(str(find_browser(browser_path)))
 
@@ -274,8 +274,8 @@ def browser(browser_path: Path | None) -> None:
 @_BROWSER_PATH
 def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> None:
     """Write PNGs of slides for blog posts, re-rendering only what changed."""
+    from .browser.shots import ShotOptions, take_shots
     from .build import Shard
-    from .shots import ShotOptions, take_shots
 
     project = find_settings()
     options["shard"] = Shard.parse(options["shard"]) if options["shard"] else None
@@ -313,7 +313,7 @@ def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> No
 def post(deck: Path, post: Path | None, base_url: str | None) -> None:
     """Write the slides section of DECK's blog post: its images, each linking to the hosted deck."""
     from .errors import display_path
-    from .post import write_post
+    from .publish.post import write_post
 
     result = write_post(deck, find_settings(), post=post, base_url=base_url)
     state = "created" if result.created else "updated" if result.changed else "unchanged"
@@ -377,8 +377,8 @@ def _progress_bar() -> _ProgressBar | None:
 @click.option("--browser-path", type=click.Path(path_type=Path), help="A Chromium or Chrome executable.")
 def themes(gallery: bool, out: Path, browser_path: Path | None) -> None:
     """List every theme a deck here can use, and where it comes from."""
-    from .assets import find_assets
-    from .themes import find_themes_dir, load_project_theme, theme_names, theme_origin
+    from .compile.assets import find_assets
+    from .compile.themes import find_themes_dir, load_project_theme, theme_names, theme_origin
 
     assets = find_assets()
     themes_dir = find_themes_dir(Path.cwd() / "deck.md")
@@ -396,7 +396,7 @@ def themes(gallery: bool, out: Path, browser_path: Path | None) -> None:
             details.append("templates " + ", ".join(sorted(p.name for p in theme.templates.glob("*.j2"))))
         click.echo(f"{name:<{width}}  {theme_origin(folder)}" + (f"  ({'; '.join(details)})" if details else ""))
     if gallery:
-        from .gallery import render_gallery
+        from .publish.gallery import render_gallery
 
         for path in render_gallery(out, list(names), assets, themes_dir, browser_path):
             click.echo(f"wrote: {path}")
@@ -412,8 +412,8 @@ def ci() -> None:
 @click.option("--package", default="deckbuild", show_default=True, help="What pip installs, e.g. a git URL.")
 def github(shards: int, package: str) -> None:
     """Write .github/workflows/decks.yml: check pull requests, refresh images, publish the site on Pages."""
-    from .ci import write_workflow
     from .errors import display_path
+    from .publish.ci import write_workflow
 
     click.echo(f"wrote: {display_path(write_workflow(find_settings(), shards=shards, package=package))}")
 

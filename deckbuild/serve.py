@@ -28,9 +28,9 @@ from types import FrameType
 from typing import Any
 
 from .build import BuiltDeck, build, find_decks
+from .compile.themes import find_themes_dir
 from .errors import DeckError
 from .settings import find_settings
-from .themes import find_themes_dir
 
 PREFIX = "/.deckbuild-serve"  # a deck's slug never starts with a dot, so no deck can take this name
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import parse_size
+from .compile.config import parse_size
 from .errors import DeckError
 from .paths import is_plain_name
 

@@ -18,7 +18,7 @@ SEED = ROOT / "decks" / "2018-12-08_NeurIPS_MLOSS.md"
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole test session, found as deckbuild finds it."""
-    from deckbuild.browser import open_browser
+    from deckbuild.browser.session import open_browser
 
     with open_browser() as launched:
         yield launched

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import pytest
 from PIL import Image
 
+from deckbuild.browser.check import check_built
+from deckbuild.browser.shots import ShotOptions, take_shots
 from deckbuild.build import build
-from deckbuild.check import check_built
-from deckbuild.shots import ShotOptions, take_shots
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

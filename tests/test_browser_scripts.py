@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from deckbuild.browser.check import check_built
+from deckbuild.browser.shots import ShotOptions, take_shots
 from deckbuild.build import build
-from deckbuild.check import check_built
 from deckbuild.cli import main
-from deckbuild.shots import ShotOptions, take_shots
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import deckbuild.build
-import deckbuild.site
+import deckbuild.publish.site
 from deckbuild.cli import main
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def test_a_write_failing_after_others_succeeded_leaves_the_previous_site(
     before = {p: p.read_bytes() for p in sorted((here / "site").rglob("*")) if p.is_file()}
     for name in ("a", "b"):
         (here / f"{name}.md").write_text(f"# {name} changed\n", encoding="utf-8")
-    real, writes = deckbuild.site._write_file, []
+    real, writes = deckbuild.publish.site._write_file, []
 
     def second_fails(path: Path, data: bytes) -> None:
         writes.append(path)
@@ -136,7 +136,7 @@ def test_a_write_failing_after_others_succeeded_leaves_the_previous_site(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         real(path, data)
 
-    monkeypatch.setattr(deckbuild.site, "_write_file", second_fails)
+    monkeypatch.setattr(deckbuild.publish.site, "_write_file", second_fails)
     result = _build("a.md", "b.md", "-o", "site")
     assert result.exit_code == 1 and "cannot write the output folder" in result.stderr
     assert len(writes) == 2  # the first write succeeded

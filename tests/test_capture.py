@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import deckbuild.capture
+import deckbuild.browser.capture
+from deckbuild.browser.shots import Report, ShotOptions, take_shots
 from deckbuild.errors import DeckError
-from deckbuild.shots import Report, ShotOptions, take_shots
 
 pytestmark = pytest.mark.browser
 
@@ -265,14 +265,14 @@ def test_two_pages_give_the_same_bytes_as_one(tmp_path: Path, monkeypatch: pytes
     (tmp_path / "small.css").write_text(SMALL_CSS)
     body = "".join(f'# S{n}\n<!-- .slide: data-background-color="rgb{c}" -->\n\n' for n, c in enumerate(colours))
     deck = _write(tmp_path, "many.md", FRONT.format(extra="") + body)
-    monkeypatch.setattr(deckbuild.capture, "_SLIDES_PER_EXTRA_PAGE", 2)  # two pages for six slides
-    real, workers = deckbuild.capture._worker, []
+    monkeypatch.setattr(deckbuild.browser.capture, "_SLIDES_PER_EXTRA_PAGE", 2)  # two pages for six slides
+    real, workers = deckbuild.browser.capture._worker, []
 
     def counted(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         workers.append(args[0])
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(deckbuild.capture, "_worker", counted)
+    monkeypatch.setattr(deckbuild.browser.capture, "_worker", counted)
     take_shots([deck], ShotOptions(out=tmp_path / "one", site=tmp_path / "site", jobs=1))
     assert len(workers) == 1
     take_shots([deck], ShotOptions(out=tmp_path / "two", site=tmp_path / "site", jobs=2))

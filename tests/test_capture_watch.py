@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deckbuild.capture import _off_deck, _Watch
+from deckbuild.browser.capture import _off_deck, _Watch
 
 
 class _Page:

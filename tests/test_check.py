@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from deckbuild.assets import find_assets
+from deckbuild.browser.check import check_built, check_decks
+from deckbuild.browser.shots import ShotOptions, take_shots
 from deckbuild.build import build
-from deckbuild.check import check_built, check_decks
 from deckbuild.cli import main
+from deckbuild.compile.assets import find_assets
 from deckbuild.errors import DeckError
-from deckbuild.shots import ShotOptions, take_shots
 
 from .conftest import ROOT, SEED
 

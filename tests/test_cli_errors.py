@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import deckbuild.assets
-import deckbuild.site
-from deckbuild.assets import pinned_reveal_version
+import deckbuild.compile.assets
+import deckbuild.publish.site
 from deckbuild.cli import main
+from deckbuild.compile.assets import pinned_reveal_version
 
 KNOWN_KEYS = (
     "author, css, data-separator-notes, date, event, height, highlight, highlightTheme, highlight_theme, "
@@ -338,7 +338,7 @@ def test_output_folder_is_a_regular_file(here: Path) -> None:
 
 
 def test_reveal_js_not_installed(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(deckbuild.assets, "_candidates", lambda: [here / "empty" / "node_modules"])
+    monkeypatch.setattr(deckbuild.compile.assets, "_candidates", lambda: [here / "empty" / "node_modules"])
     write(here / "talk.md", "# A\n")
     assert_error(
         build("talk.md", "-o", "site"), f"reveal.js {pinned_reveal_version()} is not installed {NOT_INSTALLED_HINT}"
@@ -350,7 +350,7 @@ def test_wrong_reveal_js_version_installed(here: Path, monkeypatch: pytest.Monke
     old = here / "old" / "node_modules"
     write(old / "reveal.js" / "package.json", json.dumps({"name": "reveal.js", "version": "3.9.2"}))
     (old / "highlight.js" / "styles").mkdir(parents=True)
-    monkeypatch.setattr(deckbuild.assets, "_candidates", lambda: [old, here / "empty" / "node_modules"])
+    monkeypatch.setattr(deckbuild.compile.assets, "_candidates", lambda: [old, here / "empty" / "node_modules"])
     write(here / "talk.md", "# A\n")
     assert_error(
         build("talk.md", "-o", "site"),
@@ -360,7 +360,7 @@ def test_wrong_reveal_js_version_installed(here: Path, monkeypatch: pytest.Monke
 
 def test_node_modules_from_the_environment_comes_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DECKBUILD_NODE_MODULES", str(tmp_path / "mine"))
-    assert deckbuild.assets._candidates()[0] == tmp_path / "mine"
+    assert deckbuild.compile.assets._candidates()[0] == tmp_path / "mine"
 
 
 # --- a failed build leaves the previous site as it was ---------------------------------------------------------

@@ -9,12 +9,12 @@ from click.testing import CliRunner, Result
 
 from deckbuild.build import Separators, load_deck
 from deckbuild.cli import main
-from deckbuild.config import read_meta
+from deckbuild.compile.config import read_meta
+from deckbuild.compile.model import Deck
+from deckbuild.compile.render import Look, reveal_config
+from deckbuild.compile.source import parse_source
+from deckbuild.compile.themes import Theme
 from deckbuild.errors import DeckError
-from deckbuild.model import Deck
-from deckbuild.render import Look, reveal_config
-from deckbuild.source import parse_source
-from deckbuild.themes import Theme
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-import deckbuild.images
-from deckbuild.images import decode_capture, encode_png, resize, write_atomic
+import deckbuild.browser.images
+from deckbuild.browser.images import decode_capture, encode_png, resize, write_atomic
 
 BACKGROUND = (30, 60, 90)  # uniform, so that any way of choosing the pad colour gives this one
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
@@ -158,7 +158,7 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path: Path, mo
         renames.append((str(source), str(target)))
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(deckbuild.images.os, "replace", fails)
+    monkeypatch.setattr(deckbuild.browser.images.os, "replace", fails)
     with pytest.raises(OSError):
         write_atomic(path, b"new")
     assert path.read_bytes() == b"old"

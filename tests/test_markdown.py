@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deckbuild.markdown import render_markdown
+from deckbuild.compile.markdown import render_markdown
 
 FRAGMENT = '<!-- .element: class="fragment" -->'
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from deckbuild.config import read_meta
+from deckbuild.compile.config import read_meta
+from deckbuild.compile.model import Deck, Slide
+from deckbuild.compile.outline import split_deck
+from deckbuild.compile.source import parse_source
 from deckbuild.errors import DeckError
-from deckbuild.model import Deck, Slide
-from deckbuild.outline import split_deck
-from deckbuild.source import parse_source
 
 # The paper outline a deck was first made from, exactly as pasted (the line after "Shout-outs" holds
 # four spaces, "Lessons learned ..." and the last line have trailing spaces).

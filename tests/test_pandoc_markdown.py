@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deckbuild.attributes import Attributes, parse_attributes, split_trailing
-from deckbuild.markdown import render_markdown
+from deckbuild.compile.attributes import Attributes, parse_attributes, split_trailing
+from deckbuild.compile.markdown import render_markdown
 
 COLUMNS = """\
 :::: {.columns}

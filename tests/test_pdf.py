@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from deckbuild.browser.pdf import MANIFEST, PdfOptions, make_pdfs
 from deckbuild.cli import main
-from deckbuild.pdf import MANIFEST, PdfOptions, make_pdfs
 
 pytestmark = pytest.mark.browser
 
@@ -130,7 +130,7 @@ def test_reruns_are_identical_and_start_no_browser(tmp_path: Path, monkeypatch: 
     def no_browser(*args: object, **kwargs: object) -> None:
         raise AssertionError("a browser was started for a run with nothing to do")
 
-    monkeypatch.setattr("deckbuild.pdf.open_browser_async", no_browser)
+    monkeypatch.setattr("deckbuild.browser.pdf.open_browser_async", no_browser)
     again = make_pdfs([deck], _options(tmp_path))
     assert again.written == [] and again.unchanged == [target]
     assert (target.read_bytes(), target.stat().st_mtime_ns) == first

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from deckbuild.build import load_deck
 from deckbuild.cli import main
-from deckbuild.jekyll import SLIDES_CLOSE, SLIDES_OPEN
+from deckbuild.compile.jekyll import SLIDES_CLOSE, SLIDES_OPEN
 
 from .conftest import ROOT, SEED
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
+from deckbuild.browser.images import resize
 from deckbuild.cli import main
-from deckbuild.images import resize
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG_1PX = bytes.fromhex(

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deckbuild.assets import Assets, find_assets
 from deckbuild.build import load_deck
+from deckbuild.compile.assets import Assets, find_assets
+from deckbuild.compile.model import Deck
+from deckbuild.compile.render import Page, render_deck
 from deckbuild.errors import DeckError
-from deckbuild.model import Deck
-from deckbuild.render import Page, render_deck
 
 # DECKBUILD_HYPOTHESIS_EXAMPLES=5000 for a longer hunt; the default keeps this file at a few seconds.
 SETTINGS = settings(

@@ -18,11 +18,11 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import deckbuild.site
+import deckbuild.publish.site
+from deckbuild.browser.shots import MANIFEST
 from deckbuild.cli import main
 from deckbuild.errors import DeckError
 from deckbuild.outdir import STAMP, check_output, locked
-from deckbuild.shots import MANIFEST
 
 DECK = "---\ntitle: Talk\n---\n# One\n\ntext\n\n# Two\n\nmore\n"
 
@@ -306,7 +306,7 @@ def _fail_on_call(monkeypatch: pytest.MonkeyPatch, name: str, real: object, n: i
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(*args, **kw)  # type: ignore[operator]
 
-    monkeypatch.setattr(getattr(deckbuild.site, name.split(".")[0]), name.split(".")[1], failing)
+    monkeypatch.setattr(getattr(deckbuild.publish.site, name.split(".")[0]), name.split(".")[1], failing)
     return calls
 
 
@@ -318,7 +318,7 @@ def test_a_fault_at_any_write_step_leaves_the_output_byte_identical(here: Path, 
     (here / "decks" / "b.md").write_text("---\ntitle: B new\ntheme: moon\n---\n# B\n")  # new shared files too
     before = tree(here / "site")
     module, attr = step.split(".")
-    real = getattr(getattr(deckbuild.site, module), attr)
+    real = getattr(getattr(deckbuild.publish.site, module), attr)
     n = 1
     while True:
         with pytest.MonkeyPatch.context() as patch:
@@ -404,7 +404,7 @@ def test_a_device_or_a_pipe_is_not_a_deck(here: Path) -> None:
 def test_an_image_gone_during_the_build_is_named(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(here / "talk.md", "# A\n\n![](img/plot.png)\n")
     write(here / "img" / "plot.png", b"png")
-    real = deckbuild.site.write_site
+    real = deckbuild.publish.site.write_site
 
     def vanish_first(out: Path, *args: object, **kw: object) -> list[bool]:
         (here / "img" / "plot.png").unlink()
@@ -589,10 +589,10 @@ def test_an_image_name_over_a_decks_own_file_is_refused(here: Path) -> None:
 
 
 def test_one_folder_spelled_two_ways_is_one_manifest(here: Path) -> None:
-    from deckbuild.assets import find_assets
+    from deckbuild.browser.shots import ShotOptions, _plan_deck
     from deckbuild.build import load_and_render
+    from deckbuild.compile.assets import find_assets
     from deckbuild.settings import Settings
-    from deckbuild.shots import ShotOptions, _plan_deck
 
     write(here / "decks" / "a.md", "---\nshots: {out: ../shots}\n---\n# A\n")
     write(here / "decks" / "b.md", "# B\n")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from deckbuild.browser.shots import MANIFEST, manifest_name
 from deckbuild.cli import main
-from deckbuild.shots import MANIFEST, manifest_name
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from deckbuild import assets
 from deckbuild.cli import main
+from deckbuild.compile import assets
 
 from .conftest import SEED
 

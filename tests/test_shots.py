@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from deckbuild.browser.shots import MANIFEST, ShotOptions, take_shots
 from deckbuild.cli import main
 from deckbuild.errors import DeckError
-from deckbuild.shots import MANIFEST, ShotOptions, take_shots
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -85,7 +85,7 @@ def test_reruns_are_byte_identical_and_a_no_change_run_starts_no_browser(
     def no_browser(*args: object, **kwargs: object) -> None:
         raise AssertionError("a browser was started for a run with nothing to do")
 
-    monkeypatch.setattr("deckbuild.capture.capture_decks", no_browser)
+    monkeypatch.setattr("deckbuild.browser.capture.capture_decks", no_browser)
     again = take_shots([deck], _options(tmp_path))
     assert again.written == [] and again.removed == [] and len(again.unchanged) == 4
     assert _snapshot(tmp_path / "shots") == first  # bytes and mtimes
@@ -268,10 +268,10 @@ def test_browser_command_names_the_chromium_it_will_use(tmp_path: Path) -> None:
 def test_a_run_that_dies_midway_leaves_whole_files_and_an_honest_manifest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import deckbuild.images
+    import deckbuild.browser.images
 
     deck = _deck(tmp_path)
-    real = deckbuild.images.write_atomic
+    real = deckbuild.browser.images.write_atomic
     calls: list[Path] = []
 
     def dies_on_the_third_png(path: Path, data: bytes) -> None:
@@ -281,10 +281,10 @@ def test_a_run_that_dies_midway_leaves_whole_files_and_an_honest_manifest(
                 raise OSError(28, "No space left on device")
         real(path, data)
 
-    monkeypatch.setattr(deckbuild.images, "write_atomic", dies_on_the_third_png)
+    monkeypatch.setattr(deckbuild.browser.images, "write_atomic", dies_on_the_third_png)
     with pytest.raises(DeckError, match=r"cannot write .*\.png: No space left on device"):
         take_shots([deck], _options(tmp_path, jobs=1))
-    monkeypatch.setattr(deckbuild.images, "write_atomic", real)
+    monkeypatch.setattr(deckbuild.browser.images, "write_atomic", real)
     written = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
     assert 2 <= len(written) < 4  # the run stops soon after the failed write
     assert [p.name for p in (tmp_path / "shots").iterdir() if p.name.endswith(".tmp")] == []

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from deckbuild.browser.shots import ShotOptions, manifest_name, take_shots
 from deckbuild.cli import main
 from deckbuild.errors import DeckError
-from deckbuild.shots import ShotOptions, manifest_name, take_shots
 
 SMALL = "width: 320\nheight: 200\ntitle_slide: false\n"
 

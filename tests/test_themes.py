@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
-from deckbuild.assets import find_assets
 from deckbuild.build import build
 from deckbuild.cli import main
+from deckbuild.compile.assets import find_assets
 
 from .conftest import SEED
 
@@ -225,7 +225,7 @@ def test_themes_command_lists_every_theme_with_its_origin(tmp_path: Path, monkey
 def test_gallery_has_one_tile_per_theme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PIL import Image
 
-    from deckbuild.gallery import render_gallery
+    from deckbuild.publish.gallery import render_gallery
 
     written = render_gallery(tmp_path / "gallery", ["black", "white"], find_assets(), None)
     assert [p.name for p in written] == ["black.png", "white.png", "contact-sheet.png"]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .assets import Assets
-from .build import build
-from .capture import Capture, DeckJob, capture_decks
-from .images import decode_capture, encode_png, write_atomic
-from .render import reveal_config
+from ..browser.capture import Capture, DeckJob, capture_decks
+from ..browser.images import decode_capture, encode_png, write_atomic
+from ..build import build
+from ..compile.assets import Assets
+from ..compile.render import reveal_config
 
 SAMPLE = """---
 title: Growing ML communities

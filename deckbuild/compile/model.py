@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import DeckWarning
 from .config import DeckMeta
-from .errors import DeckWarning
 
 
 @dataclass(frozen=True)

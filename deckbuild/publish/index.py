@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .assets import Assets
-from .model import Deck
-from .render import Look, _environment, stylesheets
-from .settings import Settings
-from .themes import DEFAULT_THEME, resolve_highlight, resolve_theme
+from .. import __version__
+from ..compile.assets import Assets
+from ..compile.model import Deck
+from ..compile.render import Look, _environment, stylesheets
+from ..compile.themes import DEFAULT_THEME, resolve_highlight, resolve_theme
+from ..settings import Settings
 
 THUMBNAIL_SIZE = (600, 390)
 THUMBNAIL = "thumbnail-600x390.png"  # its name in the deck's site folder

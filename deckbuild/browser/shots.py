@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .assets import Assets, find_assets
-from .build import Shard, find_decks, load_and_render, source_folders, write_rendered
-from .config import FIT_MODES, FRAGMENT_MODES, parse_size
-from .errors import DeckError
-from .model import Deck
-from .outdir import check_output, is_ours, locked, stale_deck_folders
-from .paths import is_plain_name, regular_files
-from .render import Look, Page, reveal_config
-from .settings import Settings
+from .. import __version__
+from ..build import Shard, find_decks, load_and_render, source_folders, write_rendered
+from ..compile.assets import Assets, find_assets
+from ..compile.config import FIT_MODES, FRAGMENT_MODES, parse_size
+from ..compile.model import Deck
+from ..compile.render import Look, Page, reveal_config
+from ..errors import DeckError
+from ..outdir import check_output, is_ours, locked, stale_deck_folders
+from ..paths import is_plain_name, regular_files
+from ..settings import Settings
 
 MANIFEST = ".deckbuild-shots.json"  # one manifest per folder, as deckbuild wrote it before --shard
 _DECK_MANIFEST = re.compile(r"^\.deckbuild-shots\.(?P<deck>[^/\\]+)\.json$")  # one per deck, now

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DeckError
+from ..errors import DeckError
 
 MAX_DECK_BYTES = 16 * 2**20
 MAX_YAML_CHARS = 64 * 1024  # front matter and theme settings: plenty for settings, too small for a bomb

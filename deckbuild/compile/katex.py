@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .errors import DeckError
+from ..errors import DeckError
 
 MATH_SPAN = re.compile(r'<span class="math (inline|display)">\\[(\[](.*?)\\[)\]]</span>', re.DOTALL)
 _SCRIPT = r"""

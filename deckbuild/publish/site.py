@@ -13,13 +13,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .assets import Assets
-from .errors import DeckError
-from .fonts import Face, localise_css, stage_faces
+from ..compile.assets import Assets
+from ..compile.fonts import Face, localise_css, stage_faces
+from ..compile.render import SHARED, Look, Page, site_path
+from ..errors import DeckError
+from ..outdir import check_output, check_replaceable, locked, remove_stale_staging, stale_deck_folders, stamp
+from ..paths import regular_files, symlink_below
 from .index import THUMBNAIL
-from .outdir import check_output, check_replaceable, locked, remove_stale_staging, stale_deck_folders, stamp
-from .paths import regular_files, symlink_below
-from .render import SHARED, Look, Page, site_path
 
 _REVEAL_FILES = ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js", "plugin/highlight.js")
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import DeckError
-from .settings import Settings
+from ..errors import DeckError
+from ..settings import Settings
 
 WORKFLOW = Path(".github/workflows/decks.yml")
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ..errors import DeckError
 from .assets import Assets
-from .errors import DeckError
 
 _GOOGLE_IMPORT = re.compile(
     r"""@import\s+(?:url\()?\s*["']?(https?://fonts\.googleapis\.com/[^"')\s;]*)["']?\s*\)?\s*;"""

@@ -82,7 +82,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically unless it already holds those bytes; True if written."""
-    from .errors import DeckError
+    from ..errors import DeckError
 
     if path.is_file() and path.read_bytes() == data:
         return False

@@ -17,9 +17,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DeckError
+from ..errors import DeckError
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # deckbuild/
 _CHECKOUT = _PACKAGE_DIR.parent
 
 

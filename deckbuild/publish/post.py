@@ -15,16 +15,16 @@ from typing import Any
 
 import yaml
 
-from .assets import find_assets
-from .build import load_and_render
-from .config import link_url
-from .errors import DeckError
-from .images import write_atomic
-from .jekyll import SLIDES_CLOSE, SLIDES_OPEN
-from .model import Deck, Slide
-from .paths import is_within
-from .settings import Settings
-from .source import read_source
+from ..browser.images import write_atomic
+from ..build import load_and_render
+from ..compile.assets import find_assets
+from ..compile.config import link_url
+from ..compile.jekyll import SLIDES_CLOSE, SLIDES_OPEN
+from ..compile.model import Deck, Slide
+from ..compile.source import read_source
+from ..errors import DeckError
+from ..paths import is_within
+from ..settings import Settings
 
 POST_SIZE = (600, 390)  # the seed's images
 CARD_SIZE = (1200, 630)  # social cards (Open Graph, Twitter)
@@ -45,7 +45,7 @@ def write_post(
     deck_path: Path, project: Settings, *, post: Path | None = None, base_url: str | None = None
 ) -> PostResult:
     """Write or update the slides section of the post for the deck at ``deck_path``."""
-    from .shots import deck_images
+    from ..browser.shots import deck_images
 
     assets = find_assets()
     deck, look, page = load_and_render(deck_path, project, assets)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import DeckError, DeckWarning
 from .dialects import OLD_TRANSITIONS, did_you_mean, translate_keys
-from .errors import DeckError, DeckWarning
 from .source import Source
 
 TRANSITIONS = ("none", "fade", "slide", "convex", "concave", "zoom")

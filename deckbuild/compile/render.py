@@ -14,11 +14,12 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import jinja2.sandbox
 
-from . import __version__, katex
-from .errors import DeckError, DeckErrors, DeckWarning
+from .. import __version__
+from ..errors import DeckError, DeckErrors, DeckWarning
+from ..settings import DEFAULT_SHARED
+from . import katex
 from .markdown import MERMAID, file_references, render_markdown
 from .model import Block, Deck, Slide
-from .settings import DEFAULT_SHARED
 from .themes import Theme
 
 SHARED = DEFAULT_SHARED  # the site folder every deck shares: reveal.js, themes, code styles

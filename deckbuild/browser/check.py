@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .browser import open_browser_async, run_sync
-from .errors import DeckError, display_path
-from .render import reveal_config
-from .settings import Settings
+from ..compile.render import reveal_config
+from ..errors import DeckError, display_path
+from ..settings import Settings
+from .session import open_browser_async, run_sync
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
-    from .build import BuiltDeck
+    from ..build import BuiltDeck
 
 KINDS = ("overflow", "image", "clipped", "link", "font", "glyph", "empty", "console", "request")
 _START_TIMEOUT = 60.0
@@ -252,7 +252,7 @@ def check_decks(
     project: Settings | None = None,
 ) -> list[Problem]:
     """Build the decks at ``paths`` (default: ``decks/``) into ``site`` and check each in Chromium."""
-    from .build import build
+    from ..build import build
 
     built = build(paths, site, theme=theme, project=project)
     return check_built(built, browser_path=browser_path, timeout=timeout)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DeckWarning
+from ..errors import DeckWarning
 from .source import Source
 
 # reveal.js 5's options (js/config.js) that a deck may set; a key of these names at the top level or

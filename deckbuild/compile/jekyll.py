@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from .errors import DeckError
-from .paths import is_plain_name
+from ..errors import DeckError
+from ..paths import is_plain_name
 from .source import Source
 
 SLIDES_OPEN = "<!-- deckbuild:slides -->"

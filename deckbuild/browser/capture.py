@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .browser import open_browser_while, run_sync
-from .errors import DeckError
+from ..errors import DeckError
+from .session import open_browser_while, run_sync
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page

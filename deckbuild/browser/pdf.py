@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .assets import Assets, find_assets
-from .browser import open_browser_async, run_sync
-from .build import find_decks, load_and_render, source_folders
-from .config import PDF_FRAGMENTS, PDF_NOTES
-from .errors import DeckError
+from .. import __version__
+from ..build import find_decks, load_and_render, source_folders
+from ..compile.assets import Assets, find_assets
+from ..compile.config import PDF_FRAGMENTS, PDF_NOTES
+from ..compile.model import Deck
+from ..compile.render import Look, Page, reveal_config
+from ..errors import DeckError
+from ..outdir import check_output, locked
+from ..settings import Settings
 from .images import write_atomic, write_if_changed
-from .model import Deck
-from .outdir import check_output, locked
-from .render import Look, Page, reveal_config
-from .settings import Settings
+from .session import open_browser_async, run_sync
 from .shots import _hash_files, _normal, _theme_files, project_root
 
 if TYPE_CHECKING:
@@ -183,8 +183,8 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
         check_output(out, source_folders([plan.deck.path for plan in plans], options.project), flag="-o or pdf: out:")
     if options.check or not todo:
         return report
-    from .browser import find_browser
-    from .build import build
+    from ..build import build
+    from .session import find_browser
 
     browser = find_browser(options.browser_path)  # before anything is written: no browser, no files
     options = dataclasses.replace(options, browser_path=browser)

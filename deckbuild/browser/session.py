@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import DeckError
+from ..errors import DeckError
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser as AsyncBrowser

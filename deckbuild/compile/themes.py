@@ -16,12 +16,12 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
+from ..errors import DeckError
+from ..paths import inside, regular_files
+from ..settings import project_folders
 from .assets import Assets, bundled_themes_dir
 from .config import reveal_options
-from .errors import DeckError
 from .fonts import Face, check_faces, parse_font_spec
-from .paths import inside, regular_files
-from .settings import project_folders
 from .source import parse_yaml
 
 DEFAULT_THEME = "black"

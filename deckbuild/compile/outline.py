@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import DeckError, DeckWarning
 from .attributes import Attributes, split_trailing
 from .config import DeckMeta
-from .errors import DeckError, DeckWarning
 from .listtree import BULLET, NOTE, Item, bullets, indent_of, read_items
 from .model import Block, Deck, Slide, Stack
 from .source import Source

@@ -1,0 +1,1 @@
+"""Writing what a reader gets: the site folder, the talks index, blog posts and the CI workflow."""
