@@ -256,6 +256,60 @@ def test_a_slide_reveal_js_does_not_show_is_a_clear_error(tmp_path: Path) -> Non
     assert str(caught.value) == "gone has no slide #/1/0 (see the deck's slide numbers in its URL)"
 
 
+# --- a few slides of a deck: only they are loaded, with the pixels of a whole load ---------------------------
+
+PARTS = (
+    "# Zero\n\n- one\n- two {.fragment}\n\n"
+    "# One\n\n```python\nprint('a')\n```\n\n## One below\n"
+    '<!-- .slide: data-background-color="rgb(0, 0, 255)" -->\n\n![boxes](boxes.svg)\n\n'
+    "# Two\n\n<style>.reveal h1 { color: rgb(0, 160, 0); }</style>\n\n"
+)
+
+
+def test_capturing_some_slides_gives_the_pixels_of_capturing_all(tmp_path: Path) -> None:
+    """Slides not asked for are emptied before reveal.js starts; a style on one of them still reaches the rest."""
+    (tmp_path / "small.css").write_text(SMALL_CSS)
+    (tmp_path / "boxes.svg").write_text(SVG)
+    deck = _write(tmp_path, "parts.md", FRONT.format(extra="") + PARTS)
+    take_shots([deck], ShotOptions(out=tmp_path / "all", site=tmp_path / "site", slides="*"))
+    for slide, name in (("0", "parts_320x200.png"), ("1/1", "parts_1-1_320x200.png")):
+        take_shots([deck], ShotOptions(out=tmp_path / "some", site=tmp_path / "site", slides=slide))
+        assert (tmp_path / "some" / name).read_bytes() == (tmp_path / "all" / name).read_bytes(), slide
+    # what the comparison stands on: the style from slide 2 colours slide 0's heading, slide 1/1 is blue
+    assert _count(tmp_path / "all" / "parts_320x200.png", (0, 160, 0)) > 50
+    assert _count(tmp_path / "all" / "parts_1-1_320x200.png", BLUE) > 320 * 100
+
+
+def test_slides_not_asked_for_are_emptied_before_reveal_js_starts(tmp_path: Path) -> None:
+    """What makes a 5,000-slide deck cheap to open for one image; reveal.js still counts every slide."""
+    import asyncio
+
+    from deckbuild.browser.capture import DeckJob, _open_page
+    from deckbuild.browser.session import open_browser_async
+
+    (tmp_path / "small.css").write_text(SMALL_CSS)
+    (tmp_path / "boxes.svg").write_text(SVG)
+    deck = _write(tmp_path, "parts.md", FRONT.format(extra="") + PARTS)
+    take_shots([deck], ShotOptions(out=tmp_path / "shots", site=tmp_path / "site", slides="0"))
+    url = (tmp_path / "site" / "parts" / "index.html").as_uri()
+
+    async def look(measure_all: bool) -> list[object]:
+        job = DeckJob("parts", url, 320, 200, 1.0, "final", ((1, 1),), measure_all=measure_all)
+        async with open_browser_async() as browser:
+            context = await browser.new_context(viewport={"width": 320, "height": 200})
+            page, _, _ = await _open_page(context, job, 30)
+            return list(
+                await page.evaluate(
+                    "[Reveal.getTotalSlides(), Reveal.getConfig().transition, "
+                    "...[[0, 0], [1, 0], [1, 1], [2, 0]].map(([h, v]) => Reveal.getSlide(h, v).children.length > 0)]"
+                )
+            )
+
+    # slide 2 holds a style sheet, so it stays whole; the capture options went into Reveal.initialize
+    assert asyncio.run(look(False)) == [4, "none", False, False, True, True]
+    assert asyncio.run(look(True)) == [4, "none", True, True, True, True]  # --strict measures every slide
+
+
 # --- two pages at once ---------------------------------------------------------------------------------------
 
 

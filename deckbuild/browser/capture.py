@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -58,14 +59,65 @@ _NO_MOTION = """
 .reveal .controls, .reveal .progress, .reveal .slide-number { display: none !important; }
 """
 
-_PREPARE = """async () => {
+# reveal.js options for capturing: no motion, no controls, slides at their own size, no URL updates.
+_CAPTURE_OPTIONS = {
+    "transition": "none",
+    "backgroundTransition": "none",
+    "controls": False,
+    "progress": False,
+    "slideNumber": False,
+    "margin": 0,
+    "minScale": 1,
+    "maxScale": 1,
+    "autoSlide": 0,
+    "hash": False,
+    "fragmentInURL": False,
+    "history": False,
+    "scrollActivationWidth": 0,
+}
+
+_PREPARE = """async (options) => {
   if (window.deckbuildReady) await window.deckbuildReady;  // diagrams drawn (mermaid)
-  Reveal.configure({transition: 'none', backgroundTransition: 'none', controls: false, progress: false,
-                    slideNumber: false, margin: 0, minScale: 1, maxScale: 1, autoSlide: 0, hash: false,
-                    fragmentInURL: false, history: false, scrollActivationWidth: 0});
-  Reveal.layout();
+  // Given to Reveal.initialize when the page let us (see _BEFORE_REVEAL); configuring a started deck
+  // goes over every slide again (1.3 s at 5,000 slides).
+  if (!window.__deckbuildConfigured) { Reveal.configure(options); Reveal.layout(); }
   await Promise.all([...document.fonts].map(face => face.load().catch(() => null)));
   await document.fonts.ready;
+}"""
+
+# Before reveal.js starts: the capture options go into its ``initialize`` call, and every slide that
+# is not to be captured is emptied (its <section> and attributes stay, so reveal.js counts, numbers
+# and lays out the same deck): a 5,000-slide deck opened for one image then costs the browser about
+# what its slides' bare sections cost.  Slides with a script, style sheet or frame are kept whole,
+# since what they do can reach other slides.  reveal.js assigns ``window.Reveal`` when it loads;
+# the setter wraps its ``initialize``, which the page calls once all slides are parsed.
+_BEFORE_REVEAL = """([keep, options]) => {
+  const wanted = keep && new Set(keep.map(([h, v]) => h + '/' + v));
+  const trim = () => {
+    const slides = document.querySelector('.reveal .slides');
+    // reveal.js drops hidden slides, which shifts its numbers: then load the whole deck.
+    if (!wanted || !slides || slides.querySelector('section[data-visibility="hidden"]')) return;
+    [...slides.children].filter(s => s.tagName === 'SECTION').forEach((stack, h) => {
+      const inner = [...stack.children].filter(s => s.tagName === 'SECTION');
+      (inner.length ? inner : [stack]).forEach((slide, v) => {
+        if (wanted.has(h + '/' + v) || slide.querySelector('script, style, link, iframe')) return;
+        slide.replaceChildren();
+      });
+    });
+  };
+  let reveal;
+  Object.defineProperty(window, 'Reveal', {configurable: true, enumerable: true, get: () => reveal, set(value) {
+    reveal = value;
+    if (value && typeof value.initialize === 'function' && !value.__deckbuildWrapped) {
+      const initialize = value.initialize;
+      value.__deckbuildWrapped = true;
+      value.initialize = function (config, ...rest) {
+        trim();
+        window.__deckbuildConfigured = true;
+        return initialize.call(this, Object.assign({}, config, options), ...rest);
+      };
+    }
+  }});
 }"""
 
 # Navigate, then wait for fonts, the slide's images and its background; report each stage.
@@ -259,10 +311,13 @@ async def _open(page: Page, job: DeckJob, watch: _Watch, timeout: float) -> None
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     try:
+        # shots --strict measures every slide as `check` does: keep them all
+        keep = None if job.measure_all else [list(slide) for slide in job.slides]
+        await page.add_init_script(f"({_BEFORE_REVEAL})({json.dumps([keep, _CAPTURE_OPTIONS])})")
         await page.goto(job.url, timeout=timeout * 1000)
         await page.add_style_tag(content=_NO_MOTION)
         await page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=timeout * 1000)
-        await asyncio.wait_for(page.evaluate(_PREPARE), timeout)
+        await asyncio.wait_for(page.evaluate(_PREPARE, _CAPTURE_OPTIONS), timeout)
     except (PlaywrightTimeout, TimeoutError):
         raise DeckError(
             f"loading the deck {job.slug} did not finish in {timeout:g} s{watch.waiting_for()}",
