@@ -540,6 +540,8 @@ def _measure(text: str, page: _Page) -> tuple[float, int]:
 def _width(text: str) -> int:
     """Characters shown, a wide one (CJK, emoji) counting as two; tags and link targets left out."""
     shown = _HIDDEN.sub("", text)
+    if shown.isascii():  # no wide characters: most text, a thousand times faster to count
+        return len(shown)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in shown)
 
 
