@@ -49,7 +49,8 @@ def test_a_range_includes_both_ends_and_a_stack_star_every_vertical(eleven: Path
     assert _missing(eleven, slides="3/2, 10, 0") == ["talk_10_320x200.png", "talk_3-2_320x200.png", "talk_320x200.png"]
     assert len(_missing(eleven, slides="all")) == 13 == len(_missing(eleven))
     assert _missing(eleven, slides="9,9-9,9") == ["talk_9_320x200.png"]
-    for bad, message in [("10-11", "slide 11 does not exist"), ("3/3", "slide 3/3 does not exist"), ("x", "'x' is")]:
+    wrong = [("10-11", "slide 11 does not exist"), ("3/3", "slide 3/3 does not exist"), ("x", "'x' is")]
+    for bad, message in [*wrong, ("5-2", "'5-2' is an empty range")]:
         with pytest.raises(DeckError, match=message):
             _missing(eleven, slides=bad)
 

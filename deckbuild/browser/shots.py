@@ -109,6 +109,10 @@ def parse_slides(spec: str, deck: Deck, line: int | None = None) -> list[tuple[i
                 f"'{part}' is not a slide number", path=deck.path, line=line, hint="write e.g. 0,5,4/2,7-9 or 3/*"
             )
         first, last = int(match[1]), int(match[2] or match[1])
+        if last < first:
+            raise DeckError(
+                f"'{part}' is an empty range", path=deck.path, line=line, hint=f"write it low to high: {last}-{first}"
+            )
         for h in range(first, last + 1):
             if h >= len(shape):
                 raise DeckError(
