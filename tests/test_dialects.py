@@ -272,7 +272,15 @@ def test_title_slide_attributes(here: Path) -> None:
 
 @pytest.mark.parametrize(
     ("entry", "why"),
-    [("'a onclick': x", "has 'a onclick', which is no attribute name"), ("data-x: [1, 2]", "'data-x' must be text")],
+    [
+        ("'a onclick': x", "has 'a onclick', which is no attribute name"),
+        ("data-x: [1, 2]", "'data-x' must be text"),
+        (
+            "data-background-iframe: 'file:///etc/passwd'",
+            "'data-background-iframe' must be an http, https or relative URL, not 'file:'",
+        ),
+        ("data-background-image: ' JavaScript:x'", "'data-background-image' must be an http, https or relative URL"),
+    ],
 )
 def test_title_slide_attributes_are_attributes(entry: str, why: str) -> None:
     with pytest.raises(DeckError) as caught:

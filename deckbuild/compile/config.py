@@ -156,7 +156,27 @@ def _attributes(value: Any) -> dict[str, Any]:
             raise ValueError(f"has '{key}', which is no attribute name")
         if isinstance(item, (dict, list)) or item is None:
             raise ValueError(f"'{key}' must be text")
+        scheme = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", str(item))
+        if key.lower() in _URL_ATTRIBUTES and scheme and scheme[1].lower() not in ("http", "https", "data"):
+            # a file: or javascript: URL would show a file of the machine, or run, in every screenshot
+            raise ValueError(f"'{key}' must be an http, https or relative URL, not '{scheme[1]}:'")
     return attributes
+
+
+_URL_ATTRIBUTES = frozenset(
+    {
+        "src",
+        "href",
+        "data-src",
+        "data-background",
+        "data-background-image",
+        "data-background-video",
+        "data-background-iframe",
+        "data-preview-link",
+        "data-preview-image",
+        "data-preview-video",
+    }
+)
 
 
 def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
