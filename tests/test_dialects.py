@@ -279,7 +279,10 @@ def test_title_slide_attributes(here: Path) -> None:
             "data-background-iframe: 'file:///etc/passwd'",
             "'data-background-iframe' must be an http, https or relative URL, not 'file:'",
         ),
-        ("data-background-image: ' JavaScript:x'", "'data-background-image' must be an http, https or relative URL"),
+        (
+            "data-background-image: ' JavaScript:x'",
+            "'data-background-image' must be an http, https or relative URL, not 'JavaScript:'",
+        ),
     ],
 )
 def test_title_slide_attributes_are_attributes(entry: str, why: str) -> None:
