@@ -82,6 +82,7 @@ posts: shots
 bench: venv npm browser
 	$(PY) bench/shots_bench.py
 	$(PY) bench/pdf_bench.py
+	$(PY) bench/build_bench.py
 
 test: venv npm
 	$(PY) -m pytest -q
