@@ -83,6 +83,7 @@ bench: venv npm browser
 	$(PY) bench/shots_bench.py
 	$(PY) bench/pdf_bench.py
 	$(PY) bench/build_bench.py
+	$(PY) bench/seed_bench.py
 
 test: venv npm
 	$(PY) -m pytest -q
