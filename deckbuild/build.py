@@ -11,7 +11,7 @@ from pathlib import Path
 from .compile.assets import Assets, find_assets
 from .compile.config import DeckMeta, read_meta
 from .compile.dialects import theme_sheet, with_title_block
-from .compile.jekyll import is_post, post_source
+from .compile.jekyll import deck_posts, is_post, post_source
 from .compile.model import Deck
 from .compile.outline import split_deck
 from .compile.render import Look, Page, render_deck
@@ -91,16 +91,21 @@ def find_decks(paths: list[Path], root: Path | None = None, *, folder: Path | No
                 found.append(path)
         return found
     folder = folder if folder is not None else (root or Path.cwd()) / "decks"
+    # A blog's posts that hold a deck (a `deck:` map) are decks of the project too: a whole-project run
+    # that left them out would remove their built folders and images as "gone".
+    posts = deck_posts(folder.parent / "_posts")
     if not folder.is_dir():
+        if posts:
+            return posts
         raise DeckError(
             f"no {folder.name}/ folder here",
             path=folder.parent,
             hint=f"name a deck file, or run in a folder that has {folder.name}/ (or set decks in deckbuild.toml)",
         )
     decks = _decks_in(folder)
-    if not decks:
+    if not decks and not posts:
         raise DeckError("no decks in this folder", path=folder, hint="add a .md file")
-    return decks
+    return decks + [post for post in posts if post not in decks]
 
 
 def _decks_in(folder: Path) -> list[Path]:

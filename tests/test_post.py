@@ -219,3 +219,29 @@ def test_post_of_a_deck_file_creates_the_post(blog: Path) -> None:
     assert '<a href="https://me.example/talk/#/1" target="_blank">' in text
     again = run("post", str(deck))
     assert again.output == "unchanged: _posts/2024-05-01-talk.md\n" and post.read_text() == text
+
+
+def test_posts_with_a_deck_map_are_decks_of_whole_project_runs(blog: Path) -> None:
+    """A plain `build` (and shots, pdf, check) must not remove a post's deck as 'gone'."""
+    seed_post(blog)
+    (blog / "_posts" / "2020-01-01-ordinary.md").write_text(
+        "---\nlayout: post\ntitle: Hi\n---\n<!--\nnot a\ndeck\n-->\n"
+    )
+    assert run("build", f"_posts/{SEED_POST.name}").exit_code == 0
+    built = blog / "talks" / "2018-12-08-ml-communities" / "index.html"
+    assert built.is_file()
+    # no decks/ folder: the deck posts are the project's decks, ordinary posts are left out
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert built.is_file() and sorted(p.name for p in (blog / "talks").iterdir() if p.is_dir()) == [
+        "2018-12-08-ml-communities",
+        "deckbuild-assets",
+    ]
+    # with a decks/ folder too, both are built and neither is removed
+    (blog / "decks").mkdir()
+    (blog / "decks" / "other.md").write_text("# Other\n")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert built.is_file() and (blog / "talks" / "other" / "index.html").is_file()
+    check = run("shots", "--check")
+    assert "2018-12-08-ml-communities_600x390.png" in check.output and "other_960x700.png" in check.output

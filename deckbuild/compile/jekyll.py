@@ -10,13 +10,14 @@ with a ``deck:`` map and no such comment is a deck in its own right (its Liquid 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import DeckError
 from ..paths import is_plain_name
-from .source import Source
+from .source import Source, read_source
 
 SLIDES_OPEN = "<!-- deckbuild:slides -->"
 SLIDES_CLOSE = "<!-- /deckbuild:slides -->"
@@ -25,6 +26,27 @@ _OPEN = re.compile(r"^\s*<!--(?P<rest>.*)$")
 _CLOSE = re.compile(r"^(?P<text>.*?)!?-->\s*$")
 _MARKER = re.compile(r"^\s*<!--\s*/?deckbuild:")
 _LIQUID = re.compile(r"^\s*\{%.*%\}\s*$")
+
+
+def deck_posts(folder: Path) -> list[Path]:
+    """The posts in a Jekyll ``_posts/`` folder whose front matter has a ``deck:`` map (even an empty one).
+
+    Other posts are the blog's own and are skipped, as are posts whose front matter cannot be read
+    (Jekyll's business, not deckbuild's); a link out of the folder is never followed.
+    """
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".md", ".markdown") or path.is_symlink() or not path.is_file():
+            continue
+        try:
+            meta = read_source(path).meta
+        except DeckError:
+            continue
+        if "deck" in meta:
+            found.append(path)
+    return found
 
 
 def is_post(source: Source) -> bool:
