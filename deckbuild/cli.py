@@ -416,6 +416,13 @@ def github(shards: int, package: str) -> None:
     from .publish.ci import write_workflow
 
     click.echo(f"wrote: {display_path(write_workflow(find_settings(), shards=shards, package=package))}")
+    if package == "deckbuild":
+        click.echo(
+            "warning: the workflow runs `pip install deckbuild`; if deckbuild is not on your package index, "
+            "write the requirement you installed it from in its DECKBUILD line, or run again with "
+            "--package 'deckbuild @ git+https://...' (docs/ci.md)",
+            err=True,
+        )
 
 
 @main.command()

@@ -106,3 +106,26 @@ def test_it_names_the_projects_folders_and_never_writes_over_a_workflow(repo: Pa
     assert path.read_text() == "mine\n"
     bad = CliRunner().invoke(main, ["ci", "github", "--package", 'x"; rm -rf ~'])
     assert bad.exit_code == 1 and "--package must be a plain pip requirement" in bad.output
+
+
+def test_a_jekyll_blog_is_published_whole_with_its_decks(repo: Path) -> None:
+    """Uploading only the decks' folder would replace the blog on Pages and move every deck a post links to."""
+    plain = yaml.safe_load(write())["jobs"]["publish"]["steps"]
+    assert [s["with"]["path"] for s in plain if s.get("uses") == "actions/upload-pages-artifact@v3"] == [
+        "public/talks/"
+    ]
+    (repo / ".github" / "workflows" / "decks.yml").unlink()
+    (repo / "_config.yml").write_text("title: A blog\n")
+    text = write()
+    assert actionlint(text) == []
+    steps = yaml.safe_load(text)["jobs"]["publish"]["steps"]
+    uses = [step.get("uses") for step in steps]
+    jekyll, upload = uses.index("actions/jekyll-build-pages@v1"), uses.index("actions/upload-pages-artifact@v3")
+    build = next(i for i, step in enumerate(steps) if "deckbuild build" in str(step.get("run", "")))
+    assert build < jekyll < upload
+    assert steps[upload]["with"]["path"] == "_site/"
+
+
+def test_a_default_branch_run_is_never_cancelled_half_way(repo: Path) -> None:
+    concurrency = yaml.safe_load(write())["concurrency"]
+    assert concurrency["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"

@@ -33,7 +33,7 @@ permissions:
 
 concurrency:
   group: decks-${{ github.ref }}
-  cancel-in-progress: true
+  cancel-in-progress: ${{ github.event_name == 'pull_request' }}  # never cut a commit-back or a deploy short
 
 env:
   DECKBUILD: "@PACKAGE@"  # what pip installs; see docs/ci.md
@@ -111,9 +111,7 @@ jobs:
           name: slide-images
           path: @SHOTS@/
           include-hidden-files: true
-      - uses: actions/upload-pages-artifact@v3
-        with:
-          path: @SITE@/
+@PAGES@
 
   pages:
     needs: publish
@@ -153,6 +151,24 @@ _INSTALL = """\
           deckbuild browser"""
 
 
+_PAGES_SITE = """\
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: @SITE@/"""
+
+# A Jekyll blog (a _config.yml at the top): Pages publishes the blog built with the decks in it, so the
+# decks stay at /@SITE@/<slug>/ where the posts link to them, and the blog is still published.
+_PAGES_JEKYLL = """\
+      - name: Build the blog with Jekyll (the decks in @SITE@/ are published with it)
+        uses: actions/jekyll-build-pages@v1
+        with:
+          source: ./
+          destination: ./_site
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: _site/"""
+
+
 def render_workflow(project: Settings, *, shards: int = 1, package: str = "deckbuild") -> str:
     """The workflow's text for this project's folders."""
     if not 1 <= shards <= 64:
@@ -168,6 +184,7 @@ def render_workflow(project: Settings, *, shards: int = 1, package: str = "deckb
         "@PACKAGE@": package,
         "@INSTALL@": _INSTALL,
     }
+    values = {"@PAGES@": _PAGES_JEKYLL if (root / "_config.yml").is_file() else _PAGES_SITE, **values}
     text = _TEMPLATE
     for key, value in values.items():
         text = text.replace(key, value)
