@@ -97,7 +97,6 @@ def test_quarto_format_map_is_honoured() -> None:
         ("marp: true", "Marp's"),
         ("footer: hi", "Quarto's"),
         ("layout: post", "Jekyll's"),
-        ("tags: [a, b]", "Jekyll's"),
         ("published: false", "Jekyll's"),
         ("permalink: /x/", "Jekyll's"),
     ],
@@ -106,6 +105,11 @@ def test_other_tools_keys_warn_once_at_their_line(key: str, tool: str) -> None:
     meta = meta_of(f"---\ntitle: T\n{key}\n---\n# A\n")
     name = key.split(":")[0]
     assert [str(w) for w in meta.warnings] == [f"talk.md:3: warning: '{name}' is {tool} and deckbuild ignores it"]
+
+
+def test_tags_are_for_post_and_never_warned() -> None:
+    """`deckbuild post` copies a deck's tags into the post it creates: a warning would fail `build --strict`."""
+    assert meta_of("---\ntitle: T\ntags: [a, b]\n---\n# A\n").warnings == ()
 
 
 def test_reveal_options_anywhere_go_to_reveal() -> None:

@@ -63,6 +63,8 @@ _TOOL_KEYS: dict[str, str] = {
     **{key: "Marp's" for key in _MARP.split()},
     **{key: "Jekyll's" for key in _JEKYLL.split()},
 }
+# Keys the deck does not use but another deckbuild command does: no warning (`post` copies tags).
+_USED_ELSEWHERE = frozenset({"tags"})
 # Keys only pandoc or Quarto write: a deck that has one is read with pandoc's slide rules.
 _PANDOC_ONLY = frozenset({*_PANDOC.split(), *_QUARTO.split(), "format", "slide-level", "title-slide-attributes"})
 
@@ -132,6 +134,8 @@ def translate_keys(
         elif camel(key) in REVEAL_OPTIONS:
             reveal.setdefault(camel(key), value)
             reveal_line = reveal_line or line
+        elif key in _USED_ELSEWHERE:
+            continue  # read by another command, not by the deck
         elif key in _TOOL_KEYS:
             ignore(key, _TOOL_KEYS[key], line)
         else:
