@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import re
 import shutil
@@ -127,3 +128,23 @@ def test_the_seed_post_after_build_shots_and_post_publishes_its_slide_images(blo
     for src, _ in images:
         assert (blog / "_site" / src.lstrip("/")).is_file(), src
     assert (blog / "_site" / "slides" / "2018-12-08-ml-communities" / "index.html").is_file()
+
+
+def test_liquid_in_a_slide_title_reaches_the_published_post_as_text(blog: Path) -> None:
+    """Jekyll runs Liquid over a post before Markdown: `post` must not hand it a tag to run."""
+    (blog / "decks" / "liquid.md").write_text(
+        "---\ntitle: Liquid {{ talk }}\ndate: 2022-07-07\nshots:\n  slides: 0,1,2\n  sizes: [600x390]\n---\n"
+        "# The {% if %} tag\n\n# Printing {{ name }}\n",
+        encoding="utf-8",
+    )
+    for index in ("", "_1", "_2"):  # post needs the images to exist; their pixels are not the point here
+        (blog / "assets" / "img" / f"liquid{index}_600x390.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = CliRunner().invoke(main, ["post", "decks/liquid.md", "--base-url", "/slides"])
+    assert result.exit_code == 0, result.output
+    jekyll = subprocess.run(
+        ["jekyll", "build", "--quiet", "--unpublished"], cwd=blog, capture_output=True, text=True, timeout=300
+    )
+    assert jekyll.returncode == 0, jekyll.stderr
+    (page,) = (blog / "_site").rglob("liquid.html")
+    alts = re.findall(r'<img src="[^"]*" alt="([^"]*)"', page.read_text(encoding="utf-8"))
+    assert [html.unescape(alt) for alt in alts] == ["Liquid {{ talk }}", "The {% if %} tag", "Printing {{ name }}"]

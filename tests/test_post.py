@@ -245,3 +245,21 @@ def test_posts_with_a_deck_map_are_decks_of_whole_project_runs(blog: Path) -> No
     assert built.is_file() and (blog / "talks" / "other" / "index.html").is_file()
     check = run("shots", "--check")
     assert "2018-12-08-ml-communities_600x390.png" in check.output and "other_960x700.png" in check.output
+
+
+def test_post_refuses_to_write_into_a_file_that_is_no_post(blog: Path) -> None:
+    (blog / "decks").mkdir()
+    deck = blog / "decks" / "x.md"
+    deck.write_text("---\ntitle: X\ndate: 2024-03-15\nshots:\n  slides: 0\n  sizes: [600x390]\n---\n# One\n")
+    fake_shots(blog, "x", names=("",))
+    before = deck.read_bytes()
+    result = run("post", "decks/x.md", "--base-url", "/talks", "--post", "decks/x.md")
+    assert result.exit_code == 1
+    assert "decks/x.md: is not a Jekyll post" in result.output and "Traceback" not in result.output
+    assert deck.read_bytes() == before
+    page = blog / "about.md"  # a page of the blog with a layout is a fine place for the section
+    page.write_text("---\nlayout: page\n---\nAbout me.\n", encoding="utf-8")
+    assert run("post", "decks/x.md", "--base-url", "/talks", "--post", "about.md").exit_code == 0
+    assert page.read_text(encoding="utf-8").startswith(
+        "---\nlayout: page\n---\nAbout me.\n"
+    ) and SLIDES_OPEN in page.read_text(encoding="utf-8")

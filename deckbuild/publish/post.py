@@ -140,7 +140,21 @@ def _check_writable(post: Path, blog: Path) -> Path:
         raise DeckError("is a symlink; deckbuild does not write through links", path=post)
     if where.exists() and not where.is_file():
         raise DeckError("is not a regular file", path=post)
+    if not {"_posts", "_drafts"} & set(where.parts) and not _has_layout(where):
+        # e.g. a deck file: the section would become its last slide
+        raise DeckError(
+            "is not a Jekyll post (a file under _posts/ or _drafts/, or with 'layout:' in its front matter)",
+            path=post,
+            hint="name a post with --post, or leave --post out to create one in _posts/",
+        )
     return where
+
+
+def _has_layout(path: Path) -> bool:
+    try:
+        return "layout" in read_source(path).meta
+    except DeckError:
+        return False
 
 
 def _blog_path(path: Path, blog: Path) -> str:
@@ -180,15 +194,21 @@ def slide_title(slide: Slide) -> str | None:
 
 
 def _alt(text: str) -> str:
-    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))
+    return _no_liquid(re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split())))
 
 
 def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return _no_liquid(text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;"))
 
 
 def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _no_liquid(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _no_liquid(text: str) -> str:
+    """Braces as HTML entities: Jekyll runs Liquid over the post first, and a slide titled
+    ``The {% if %} tag`` broke ``jekyll build`` (``{{ name }}`` vanished)."""
+    return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _read(post: Path) -> str:
