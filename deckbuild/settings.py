@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compile.config import parse_size
+from .compile.config import link_url, parse_size
 from .errors import DeckError
 from .paths import is_plain_name
 
@@ -33,6 +33,7 @@ class Settings:
     theme: str | None = None
     sizes: tuple[str, ...] = ()
     shared: str = DEFAULT_SHARED
+    base_url: str | None = None  # where the built decks are hosted: `post` links to <base_url>/<slug>/
     file: Path | None = None
     root: Path | None = None
     origins: dict[str, str] = field(default_factory=dict)
@@ -50,6 +51,7 @@ _KEYS = {
     "theme": "theme of decks that name none",
     "sizes": "image sizes, e.g. ['600x390', '1200x630']",
     "shared": "name of the site folder of shared files (reveal.js, themes)",
+    "base_url": "where the site is hosted, for the links post writes (<base_url>/<slug>/)",
 }
 
 
@@ -156,6 +158,13 @@ def _read(path: Path, table: tuple[str, ...] | None) -> Settings:
             if not isinstance(value, str) or not is_plain_name(value) or value.startswith("_"):
                 raise fail("must be a plain folder name that does not start with '_' or '.'")
             values[key] = value
+        elif key == "base_url":
+            try:
+                values[key] = link_url(value) if isinstance(value, str) and value.strip() else None
+            except ValueError as exc:
+                raise fail(str(exc)) from None
+            if values[key] is None:
+                raise fail("must be a URL or a site path, e.g. 'https://me.github.io/talks' or '/talks'")
         origins[key] = f"{path.name}:{line}" if line else path.name
     return Settings(**values, file=path, root=base, origins=origins)
 

@@ -263,3 +263,28 @@ def test_post_refuses_to_write_into_a_file_that_is_no_post(blog: Path) -> None:
     assert page.read_text(encoding="utf-8").startswith(
         "---\nlayout: page\n---\nAbout me.\n"
     ) and SLIDES_OPEN in page.read_text(encoding="utf-8")
+
+
+def test_where_decks_are_hosted_comes_from_the_project_before_a_decks_own_url(blog: Path) -> None:
+    """The seed deck's url: is the event's page: links to '<it>#/2' would lead there, not to the slide."""
+    (blog / "deckbuild.toml").write_text('site = "talks"\nshots = "assets/img"\nbase_url = "/talks"\n')
+    (blog / "decks").mkdir()
+    (blog / "decks" / "x.md").write_text(
+        "---\ntitle: X\ndate: 2024-03-15\nurl: https://nips.cc/schedule?event=1\n"
+        "shots:\n  slides: 0,1\n  sizes: [600x390]\n---\n# One\n\n# Two\n"
+    )
+    fake_shots(blog, "x", names=("", "_1"))
+    assert run("post", "decks/x.md").exit_code == 0
+    (created,) = (blog / "_posts").glob("*-x.md")
+    assert '<a href="/talks/x/#/1" target="_blank">' in created.read_text(encoding="utf-8")
+    assert "nips.cc" not in created.read_text(encoding="utf-8")
+    post = seed_post(blog, HOSTING.replace("/talks/", "/elsewhere/"))  # a post's deck: url: is where that deck is
+    fake_shots(blog, "2018-12-08-ml-communities")
+    assert run("post", str(post)).exit_code == 0
+    assert '<a href="/elsewhere/2018-12-08-ml-communities/#/4/1"' in post.read_text(encoding="utf-8")
+    (blog / "deckbuild.toml").write_text('base_url = "javascript:alert(1)"\n')
+    bad = run("post", "decks/x.md")
+    assert (
+        bad.exit_code == 1
+        and "deckbuild.toml:1: 'base_url' must be an http, https, mailto or relative link" in bad.output
+    )

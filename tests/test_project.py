@@ -51,9 +51,10 @@ def test_deckbuild_toml_sets_the_folders_and_config_says_where_from(here: Path) 
     shown = run("config")
     assert shown.exit_code == 0
     lines = shown.output.splitlines()
-    assert "site    slides  (deckbuild.toml:2)" in lines
-    assert "theme   white  (deckbuild.toml:3)" in lines
-    assert "shots   shots  (default)" in lines
+    assert "site      slides  (deckbuild.toml:2)" in lines
+    assert "theme     white  (deckbuild.toml:3)" in lines
+    assert "shots     shots  (default)" in lines
+    assert "base_url  (none)  (default)" in lines
     # A flag beats the file; a deck's own theme beats the project's.
     write(here / "talks" / "t.md", "---\ntheme: moon\n---\n# A\n")
     assert run("build", "-o", "other").exit_code == 0
@@ -73,7 +74,7 @@ def test_tool_deckbuild_in_pyproject_is_found_from_a_subfolder(here: Path, monke
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('site = "s"\nthme = "x"\n', "deckbuild.toml:2: unknown key 'thme' (known keys: decks, name, pdf, "),
+        ('site = "s"\nthme = "x"\n', "deckbuild.toml:2: unknown key 'thme' (known keys: base_url, decks, name, "),
         ('shared = "_assets"\n', "deckbuild.toml:1: 'shared' must be a plain folder name that does not start"),
         ("sizes = ['600x']\n", "deckbuild.toml:1: 'sizes' '600x' is not a size like 600x390"),
         ('site = "s"\nsite = 3\n', "deckbuild.toml:2: invalid TOML"),

@@ -19,7 +19,7 @@ from ..browser.images import write_atomic
 from ..build import load_and_render
 from ..compile.assets import find_assets
 from ..compile.config import link_url
-from ..compile.jekyll import SLIDES_CLOSE, SLIDES_OPEN
+from ..compile.jekyll import SLIDES_CLOSE, SLIDES_OPEN, is_post
 from ..compile.model import Deck, Slide
 from ..compile.source import read_source
 from ..errors import DeckError
@@ -49,7 +49,7 @@ def write_post(
 
     assets = find_assets()
     deck, look, page = load_and_render(deck_path, project, assets)
-    url = _deck_url(deck, base_url)
+    url = _deck_url(deck, base_url, project.base_url)
     targets = deck_images(deck, look, page, project, assets)
     sizes = list(dict.fromkeys(t.size for t in targets))
     size = POST_SIZE if POST_SIZE in sizes else sizes[0]
@@ -85,20 +85,28 @@ def write_post(
     return PostResult(post, text != old, created)
 
 
-def _deck_url(deck: Deck, base_url: str | None) -> str:
-    """Where the deck is hosted: ``--base-url``/<slug>/, else the front matter's ``url:``."""
+def _deck_url(deck: Deck, base_url: str | None, project_base: str | None) -> str:
+    """Where the deck is hosted: ``--base-url``/<slug>/; a post's ``deck: url:``; deckbuild.toml's
+    ``base_url``/<slug>/; else the deck's ``url:`` (which many decks use for the event's page instead,
+    so the project's setting goes first)."""
+    in_post = is_post(read_source(deck.path))
     if base_url:
         try:
             base = link_url(base_url)
         except ValueError as exc:
             raise DeckError(f"--base-url {exc}", hint=f"got {base_url!r}") from None
         return base.rstrip("/") + f"/{deck.slug}/"
+    if in_post and deck.meta.url and deck.meta.line_of("url"):
+        return deck.meta.url.split("#")[0]
+    if project_base:
+        return project_base.rstrip("/") + f"/{deck.slug}/"
     if deck.meta.url and deck.meta.line_of("url"):
         return deck.meta.url.split("#")[0]
     raise DeckError(
         "the post needs to know where the deck is hosted",
         path=deck.path,
-        hint="add 'url:' to the deck's front matter (in a post, under 'deck:'), or pass --base-url",
+        hint="set base_url in deckbuild.toml, add 'url:' to the deck's front matter (in a post, under 'deck:'), "
+        "or pass --base-url",
     )
 
 
