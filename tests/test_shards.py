@@ -200,3 +200,16 @@ def test_a_decks_manifest_may_claim_only_its_own_images(
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 1 and message in result.output, result.output
     assert victim.read_bytes() == b"keep me"
+
+
+def test_the_index_sorts_by_iso_dates_and_lists_other_dates_with_the_undated(tmp_path: Path) -> None:
+    from deckbuild.compile.assets import find_assets
+    from deckbuild.publish.index import IndexEntry, index_look, render_index
+    from deckbuild.settings import Settings
+
+    dates = {"a": "2021-04-01", "b": "March 2022", "c": "", "d": "2024-09-10"}
+    entries = [IndexEntry(slug, slug.upper(), date, "", "", False) for slug, date in dates.items()]
+    html = render_index(entries, index_look(Settings(root=tmp_path), find_assets()), "deckbuild-assets")
+    order = sorted(dates, key=lambda slug: html.index(f'href="{slug}/'))
+    assert order == ["d", "a", "b", "c"]
+    assert "March 2022" in html

@@ -54,9 +54,10 @@ def index_look(project: Settings, assets: Assets) -> Look:
 
 
 def render_index(entries: list[IndexEntry], look: Look, shared: str, title: str = "Talks") -> str:
-    """The index page: newest first (decks without a date last), then by title."""
-    dated = sorted((e for e in entries if e.date), key=lambda e: (e.date, e.title, e.slug), reverse=True)
-    undated = sorted((e for e in entries if not e.date), key=lambda e: (e.title, e.slug))
+    """The index page: newest first (decks without a YYYY-MM-DD date last, by title), then by title."""
+    # Only a date that starts YYYY-MM-DD sorts by date ("March 2022" would sort above every year).
+    dated = sorted((e for e in entries if e.iso_date), key=lambda e: (e.date, e.title, e.slug), reverse=True)
+    undated = sorted((e for e in entries if not e.iso_date), key=lambda e: (e.title, e.slug))
     template = _environment(None).get_template("index.html.j2")
     return template.render(
         entries=[*dated, *undated],
