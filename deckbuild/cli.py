@@ -92,7 +92,7 @@ def build(
         separators=separators,
         strict=strict,
         project=project,
-        shard=Shard.parse(shard) if shard else None,
+        shard=Shard.parse(shard) if shard is not None else None,
     )
     for built in built_decks:
         for warning in built.deck.warnings:
@@ -278,7 +278,7 @@ def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> No
     from .build import Shard
 
     project = find_settings()
-    options["shard"] = Shard.parse(options["shard"]) if options["shard"] else None
+    options["shard"] = Shard.parse(options["shard"]) if options["shard"] is not None else None
     options["site"] = options["site"] or project.site
     settings = ShotOptions(sizes=sizes, **options, project=project, full=not decks)
     progress = _progress_bar() if not settings.check else None

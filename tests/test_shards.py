@@ -101,7 +101,7 @@ def test_shards_are_balanced_by_slide_count_not_by_name() -> None:
 
 
 def test_shard_flag_is_checked() -> None:
-    for bad in ("0/3", "4/3", "x", "1/0"):
+    for bad in ("0/3", "4/3", "x", "1/0", ""):  # an empty one is not "no shard"
         result = CliRunner().invoke(main, ["build", "--shard", bad])
         assert result.exit_code == 1 and "is not a share such as 1/3" in result.output
 
