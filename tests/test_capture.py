@@ -282,10 +282,8 @@ def test_capturing_some_slides_gives_the_pixels_of_capturing_all(tmp_path: Path)
 
 def test_slides_not_asked_for_are_emptied_before_reveal_js_starts(tmp_path: Path) -> None:
     """What makes a 5,000-slide deck cheap to open for one image; reveal.js still counts every slide."""
-    import asyncio
-
     from deckbuild.browser.capture import DeckJob, _open_page
-    from deckbuild.browser.session import open_browser_async
+    from deckbuild.browser.session import open_browser_async, run_sync
 
     (tmp_path / "small.css").write_text(SMALL_CSS)
     (tmp_path / "boxes.svg").write_text(SVG)
@@ -306,8 +304,8 @@ def test_slides_not_asked_for_are_emptied_before_reveal_js_starts(tmp_path: Path
             )
 
     # slide 2 holds a style sheet, so it stays whole; the capture options went into Reveal.initialize
-    assert asyncio.run(look(False)) == [4, "none", False, False, True, True]
-    assert asyncio.run(look(True)) == [4, "none", True, True, True, True]  # --strict measures every slide
+    assert run_sync(lambda: look(False)) == [4, "none", False, False, True, True]
+    assert run_sync(lambda: look(True)) == [4, "none", True, True, True, True]  # --strict measures every slide
 
 
 # --- two pages at once ---------------------------------------------------------------------------------------
