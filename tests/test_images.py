@@ -166,3 +166,42 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path: Path, mo
     [(source, target)] = renames
     assert Path(source).parent == tmp_path and Path(source).name.startswith(".")  # same folder: a rename, not a copy
     assert target == str(path)
+
+
+def numbered(width: int = 320, height: int = 200) -> Image.Image:
+    """A capture whose every pixel differs from its neighbours: red counts columns, green rows."""
+    image = Image.new("RGB", (width, height))
+    image.putdata([(x % 256, y % 256, (x * 7 + y * 13) % 256) for y in range(height) for x in range(width)])
+    return image
+
+
+@pytest.mark.parametrize(
+    ("size", "bands"),
+    [
+        ((320, 261), (0, 30, 0, 31)),  # taller, factor 1: 30 rows above, 31 below
+        ((401, 200), (40, 0, 41, 0)),  # wider, factor 1: 40 columns left, 41 right
+        ((322, 200), (1, 0, 1, 0)),  # one column each side
+        ((320, 202), (0, 1, 0, 1)),  # one row above and below
+        ((320, 203), (0, 1, 0, 2)),
+    ],
+)
+def test_a_pad_band_repeats_the_slide_s_own_edge_row_or_column(size: tuple[int, int], bands: tuple[int, ...]) -> None:
+    """Every band pixel is the nearest edge pixel of the slide, and the slide sits unchanged between."""
+    capture = numbered()
+    out = resize(capture, size, "pad")
+    left, top, right, bottom = bands
+    width, height = size
+    assert (width - left - right, height - top - bottom) == capture.size
+    assert out.crop((left, top, left + 320, top + 200)).tobytes() == capture.tobytes()
+    for y in range(height):
+        for x in range(width):
+            nearest = (min(max(x - left, 0), 319), min(max(y - top, 0), 199))
+            assert out.getpixel((x, y)) == capture.getpixel(nearest), ((x, y), nearest)
+
+
+def test_a_size_a_pixel_off_the_aspect_shows_the_same_slide_pixels_as_the_exact_size() -> None:
+    """160x100 (same aspect, resized directly) and 160x102 (scaled, then a row padded above and
+    below) show the slide resampled alike: the one filter on both paths."""
+    exact = resize(slide(), (160, 100), "pad")
+    padded = resize(slide(), (160, 102), "pad")
+    assert padded.crop((0, 1, 160, 101)).tobytes() == exact.tobytes()
