@@ -10,7 +10,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 import deckbuild.browser.images
-from deckbuild.browser.images import decode_capture, encode_png, resize, write_atomic
+from deckbuild.browser.images import decode_capture, encode_png, resize, write_atomic, write_if_changed
+from deckbuild.errors import DeckError
 
 BACKGROUND = (30, 60, 90)  # uniform, so that any way of choosing the pad colour gives this one
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
@@ -212,3 +213,11 @@ def test_an_odd_crop_cuts_the_odd_pixel_at_the_right_or_bottom(size: tuple[int, 
     """Like a pad's odd band, which goes to the right or bottom: whole pixels, never shifted by rounding."""
     capture = numbered()
     assert resize(capture, size, "crop").tobytes() == capture.crop(kept).tobytes()
+
+
+def test_a_failed_write_is_a_deck_error_naming_the_file_the_reason_and_what_to_check(tmp_path: Path) -> None:
+    (tmp_path / "shots").write_text("a file where the folder should be")
+    path = tmp_path / "shots" / "talk" / "a.png"
+    with pytest.raises(DeckError) as caught:
+        write_if_changed(path, b"png")
+    assert str(caught.value) == f"cannot write {path}: Not a directory (check free space and permissions)"
