@@ -109,7 +109,12 @@ def test_each_capture_carries_its_own_problems_and_the_scaled_size() -> None:
     page = _ShowingPage()
     watch = _Watch(page)  # type: ignore[arg-type]
     shown: list[int] = []
-    page.on_show = lambda: (shown.append(len(shown)), watch.problems.append(f"console error: show {len(shown)}"))
+
+    def show() -> None:
+        shown.append(len(shown))
+        watch.problems.append(f"console error: show {len(shown)}")
+
+    page.on_show = show
     first, second = _run_worker(page, watch)
     assert (first.h, first.v, first.png, first.size) == (0, 0, b"PNG", (480, 300))  # 320x200 at scale 1.5
     assert (second.h, second.v) == (1, 0)

@@ -209,7 +209,9 @@ def test_a_size_a_pixel_off_the_aspect_shows_the_same_slide_pixels_as_the_exact_
 
 
 @pytest.mark.parametrize(("size", "kept"), [((320, 197), (0, 1, 320, 198)), ((317, 200), (1, 0, 318, 200))])
-def test_an_odd_crop_cuts_the_odd_pixel_at_the_right_or_bottom(size: tuple[int, int], kept: tuple[int, ...]) -> None:
+def test_an_odd_crop_cuts_the_odd_pixel_at_the_right_or_bottom(
+    size: tuple[int, int], kept: tuple[int, int, int, int]
+) -> None:
     """Like a pad's odd band, which goes to the right or bottom: whole pixels, never shifted by rounding."""
     capture = numbered()
     assert resize(capture, size, "crop").tobytes() == capture.crop(kept).tobytes()
