@@ -154,3 +154,24 @@ def test_a_browser_failure_is_a_deck_error_with_its_first_line(
         f"the browser failed while capturing talk: {said} "
         "(run again; if it repeats, try --jobs 1 or another browser with --browser-path)"
     )
+
+
+def test_a_capture_the_browser_never_answers_while_the_page_leaves_is_bounded() -> None:
+    """A capture sent while the page navigates away can go unanswered for ever (a CI run hung there)."""
+
+    class _SilentCdp:
+        async def send(self, method: str, params: dict[str, Any]) -> None:
+            await asyncio.Event().wait()  # never set: no answer
+
+    page = _ShowingPage()
+    watch = _Watch(page)  # type: ignore[arg-type]
+    page.on_show = lambda: setattr(page, "url", "file:///site/elsewhere.html")
+    queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+    queue.put_nowait((0, 0))
+    with pytest.raises(DeckError) as caught:
+        # The outer bound only turns a hang into a failure: unbounded, this would wait for ever.
+        worker = _worker(page, watch, _SilentCdp(), JOB, queue, lambda capture: None, 0.05)  # type: ignore[arg-type]
+        asyncio.run(asyncio.wait_for(worker, 10))
+    assert str(caught.value).startswith(
+        "slide #/0/0 of talk navigated the page away from the deck (to file:///site/elsewhere.html)"
+    )
