@@ -1,10 +1,21 @@
-"""capture.py's bookkeeping without a browser: what a timeout says is pending, and when a page left the deck."""
+"""capture.py's bookkeeping without a browser: what a timeout says is pending, when a page left the deck,
+and what a crash or a failing browser is reported as (the page and browser stood in for by fakes)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from deckbuild.browser.capture import _off_deck, _Watch
+import pytest
+
+import deckbuild.browser.capture
+from deckbuild.browser.capture import Capture, DeckJob, _capture_with, _off_deck, _Watch, _worker
+from deckbuild.errors import DeckError
+
+JOB = DeckJob("talk", "file:///site/talk/index.html", 320, 200, 1.5, "final", ((0, 0), (1, 0)))
 
 
 class _Page:
@@ -64,3 +75,103 @@ def test_a_page_is_off_the_deck_only_when_more_than_its_hash_changed() -> None:
     assert not _off_deck(deck + "#/3", deck + "#/")
     assert _off_deck("file:///site/other/index.html#/3", deck)
     assert _off_deck("https://example.org/", deck + "#/2")
+
+
+class _ShowingPage(_Page):
+    """A page on which every slide shows: ``evaluate`` answers 'ok', and ``on_show`` runs first."""
+
+    def __init__(self, on_show: Callable[[], None] = lambda: None) -> None:
+        super().__init__()
+        self.url = JOB.url + "#/0"
+        self.on_show = on_show
+
+    async def evaluate(self, script: str, args: Any = None) -> str:
+        self.on_show()
+        return "ok"
+
+
+class _Cdp:
+    async def send(self, method: str, params: dict[str, Any]) -> dict[str, str]:
+        assert method == "Page.captureScreenshot"
+        return {"data": "UE5H"}  # base64 of b"PNG"
+
+
+def _run_worker(page: _ShowingPage, watch: _Watch) -> list[Capture]:
+    queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+    for slide in JOB.slides:
+        queue.put_nowait(slide)
+    captures: list[Capture] = []
+    asyncio.run(_worker(page, watch, _Cdp(), JOB, queue, captures.append, 5.0))  # type: ignore[arg-type]
+    return captures
+
+
+def test_each_capture_carries_its_own_problems_and_the_scaled_size() -> None:
+    page = _ShowingPage()
+    watch = _Watch(page)  # type: ignore[arg-type]
+    shown: list[int] = []
+
+    def show() -> None:
+        shown.append(len(shown))
+        watch.problems.append(f"console error: show {len(shown)}")
+
+    page.on_show = show
+    first, second = _run_worker(page, watch)
+    assert (first.h, first.v, first.png, first.size) == (0, 0, b"PNG", (480, 300))  # 320x200 at scale 1.5
+    assert (second.h, second.v) == (1, 0)
+    assert first.problems == ["console error: show 1"]
+    assert second.problems == ["console error: show 2"]  # the first slide's problem is not repeated
+
+
+def test_a_crash_is_named_with_the_deck_and_slide() -> None:
+    page = _ShowingPage()
+    watch = _Watch(page)  # type: ignore[arg-type]
+    page.on_show = lambda: setattr(watch, "crashed", True)
+    with pytest.raises(DeckError) as caught:
+        _run_worker(page, watch)
+    assert str(caught.value) == "the browser crashed while capturing talk #/0/0 (run again)"
+
+
+@pytest.mark.parametrize(
+    ("error", "said"), [("Target page closed\n=== logs ===\nmore", "Target page closed"), ("  ", "unknown error")]
+)
+def test_a_browser_failure_is_a_deck_error_with_its_first_line(
+    monkeypatch: pytest.MonkeyPatch, error: str, said: str
+) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    @asynccontextmanager
+    async def browser(path: Path | None, timeout: float, make: Callable[[], Any]) -> AsyncIterator[tuple[Any, Any]]:
+        yield None, make()
+
+    async def fails(*args: Any) -> None:
+        raise PlaywrightError(error)
+
+    monkeypatch.setattr(deckbuild.browser.capture, "open_browser_while", browser)
+    monkeypatch.setattr(deckbuild.browser.capture, "_capture_deck", fails)
+    with pytest.raises(DeckError) as caught:
+        asyncio.run(_capture_with(lambda: [JOB], lambda capture: None, 1, None, 5.0, None))
+    assert str(caught.value) == (
+        f"the browser failed while capturing talk: {said} "
+        "(run again; if it repeats, try --jobs 1 or another browser with --browser-path)"
+    )
+
+
+def test_a_capture_the_browser_never_answers_while_the_page_leaves_is_bounded() -> None:
+    """A capture sent while the page navigates away can go unanswered for ever (a CI run hung there)."""
+
+    class _SilentCdp:
+        async def send(self, method: str, params: dict[str, Any]) -> None:
+            await asyncio.Event().wait()  # never set: no answer
+
+    page = _ShowingPage()
+    watch = _Watch(page)  # type: ignore[arg-type]
+    page.on_show = lambda: setattr(page, "url", "file:///site/elsewhere.html")
+    queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+    queue.put_nowait((0, 0))
+    with pytest.raises(DeckError) as caught:
+        # The outer bound only turns a hang into a failure: unbounded, this would wait for ever.
+        worker = _worker(page, watch, _SilentCdp(), JOB, queue, lambda capture: None, 0.05)  # type: ignore[arg-type]
+        asyncio.run(asyncio.wait_for(worker, 10))
+    assert str(caught.value).startswith(
+        "slide #/0/0 of talk navigated the page away from the deck (to file:///site/elsewhere.html)"
+    )

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 import deckbuild.browser.images
-from deckbuild.browser.images import decode_capture, encode_png, resize, write_atomic
+from deckbuild.browser.images import decode_capture, encode_png, resize, write_atomic, write_if_changed
+from deckbuild.errors import DeckError
 
 BACKGROUND = (30, 60, 90)  # uniform, so that any way of choosing the pad colour gives this one
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
@@ -166,3 +167,59 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path: Path, mo
     [(source, target)] = renames
     assert Path(source).parent == tmp_path and Path(source).name.startswith(".")  # same folder: a rename, not a copy
     assert target == str(path)
+
+
+def numbered(width: int = 320, height: int = 200) -> Image.Image:
+    """A capture whose every pixel differs from its neighbours: red counts columns, green rows."""
+    image = Image.new("RGB", (width, height))
+    image.putdata([(x % 256, y % 256, (x * 7 + y * 13) % 256) for y in range(height) for x in range(width)])
+    return image
+
+
+@pytest.mark.parametrize(
+    ("size", "bands"),
+    [
+        ((320, 261), (0, 30, 0, 31)),  # taller, factor 1: 30 rows above, 31 below
+        ((401, 200), (40, 0, 41, 0)),  # wider, factor 1: 40 columns left, 41 right
+        ((322, 200), (1, 0, 1, 0)),  # one column each side
+        ((320, 202), (0, 1, 0, 1)),  # one row above and below
+        ((320, 203), (0, 1, 0, 2)),
+    ],
+)
+def test_a_pad_band_repeats_the_slide_s_own_edge_row_or_column(size: tuple[int, int], bands: tuple[int, ...]) -> None:
+    """Every band pixel is the nearest edge pixel of the slide, and the slide sits unchanged between."""
+    capture = numbered()
+    out = resize(capture, size, "pad")
+    left, top, right, bottom = bands
+    width, height = size
+    assert (width - left - right, height - top - bottom) == capture.size
+    assert out.crop((left, top, left + 320, top + 200)).tobytes() == capture.tobytes()
+    for y in range(height):
+        for x in range(width):
+            nearest = (min(max(x - left, 0), 319), min(max(y - top, 0), 199))
+            assert out.getpixel((x, y)) == capture.getpixel(nearest), ((x, y), nearest)
+
+
+def test_a_size_a_pixel_off_the_aspect_shows_the_same_slide_pixels_as_the_exact_size() -> None:
+    """160x100 (same aspect, resized directly) and 160x102 (scaled, then a row padded above and
+    below) show the slide resampled alike: the one filter on both paths."""
+    exact = resize(slide(), (160, 100), "pad")
+    padded = resize(slide(), (160, 102), "pad")
+    assert padded.crop((0, 1, 160, 101)).tobytes() == exact.tobytes()
+
+
+@pytest.mark.parametrize(("size", "kept"), [((320, 197), (0, 1, 320, 198)), ((317, 200), (1, 0, 318, 200))])
+def test_an_odd_crop_cuts_the_odd_pixel_at_the_right_or_bottom(
+    size: tuple[int, int], kept: tuple[int, int, int, int]
+) -> None:
+    """Like a pad's odd band, which goes to the right or bottom: whole pixels, never shifted by rounding."""
+    capture = numbered()
+    assert resize(capture, size, "crop").tobytes() == capture.crop(kept).tobytes()
+
+
+def test_a_failed_write_is_a_deck_error_naming_the_file_the_reason_and_what_to_check(tmp_path: Path) -> None:
+    (tmp_path / "shots").write_text("a file where the folder should be")
+    path = tmp_path / "shots" / "talk" / "a.png"
+    with pytest.raises(DeckError) as caught:
+        write_if_changed(path, b"png")
+    assert str(caught.value) == f"cannot write {path}: Not a directory (check free space and permissions)"

@@ -71,7 +71,9 @@ def test_a_slide_that_navigates_away_is_named(here: Path) -> None:
     result = run("shots", "talk.md", "--timeout", "20")
     assert result.exit_code == 1, result.output
     assert "slide #/2/0 of talk navigated the page away from the deck (to file://" in result.stderr, result.stderr
-    assert "elsewhere.html" in result.stderr
+    assert "elsewhere.html) (a script or link on that slide changes the page's location; remove it from the slide)" in (
+        result.stderr
+    )
     assert "Traceback" not in result.output
     assert not (here / "shots" / "talk_2_960x700.png").exists()
 
