@@ -13,6 +13,7 @@ import pytest
 
 import deckbuild.browser.capture
 from deckbuild.browser.capture import Capture, DeckJob, _capture_with, _off_deck, _Watch, _worker
+from deckbuild.browser.session import run_sync  # asyncio.run, also where another test left a loop running
 from deckbuild.errors import DeckError
 
 JOB = DeckJob("talk", "file:///site/talk/index.html", 320, 200, 1.5, "final", ((0, 0), (1, 0)))
@@ -101,7 +102,7 @@ def _run_worker(page: _ShowingPage, watch: _Watch) -> list[Capture]:
     for slide in JOB.slides:
         queue.put_nowait(slide)
     captures: list[Capture] = []
-    asyncio.run(_worker(page, watch, _Cdp(), JOB, queue, captures.append, 5.0))  # type: ignore[arg-type]
+    run_sync(lambda: _worker(page, watch, _Cdp(), JOB, queue, captures.append, 5.0))  # type: ignore[arg-type]
     return captures
 
 
@@ -149,7 +150,7 @@ def test_a_browser_failure_is_a_deck_error_with_its_first_line(
     monkeypatch.setattr(deckbuild.browser.capture, "open_browser_while", browser)
     monkeypatch.setattr(deckbuild.browser.capture, "_capture_deck", fails)
     with pytest.raises(DeckError) as caught:
-        asyncio.run(_capture_with(lambda: [JOB], lambda capture: None, 1, None, 5.0, None))
+        run_sync(lambda: _capture_with(lambda: [JOB], lambda capture: None, 1, None, 5.0, None))
     assert str(caught.value) == (
         f"the browser failed while capturing talk: {said} "
         "(run again; if it repeats, try --jobs 1 or another browser with --browser-path)"
@@ -171,7 +172,7 @@ def test_a_capture_the_browser_never_answers_while_the_page_leaves_is_bounded() 
     with pytest.raises(DeckError) as caught:
         # The outer bound only turns a hang into a failure: unbounded, this would wait for ever.
         worker = _worker(page, watch, _SilentCdp(), JOB, queue, lambda capture: None, 0.05)  # type: ignore[arg-type]
-        asyncio.run(asyncio.wait_for(worker, 10))
+        run_sync(lambda: asyncio.wait_for(worker, 10))
     assert str(caught.value).startswith(
         "slide #/0/0 of talk navigated the page away from the deck (to file:///site/elsewhere.html)"
     )
