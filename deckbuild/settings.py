@@ -159,12 +159,12 @@ def _read(path: Path, table: tuple[str, ...] | None) -> Settings:
                 raise fail("must be a plain folder name that does not start with '_' or '.'")
             values[key] = value
         elif key == "base_url":
+            if not isinstance(value, str) or not value.strip():
+                raise fail("must be a URL or a site path, e.g. 'https://me.github.io/talks' or '/talks'")
             try:
-                values[key] = link_url(value) if isinstance(value, str) and value.strip() else None
+                values[key] = link_url(value)
             except ValueError as exc:
                 raise fail(str(exc)) from None
-            if values[key] is None:
-                raise fail("must be a URL or a site path, e.g. 'https://me.github.io/talks' or '/talks'")
         origins[key] = f"{path.name}:{line}" if line else path.name
     return Settings(**values, file=path, root=base, origins=origins)
 

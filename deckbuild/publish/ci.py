@@ -177,6 +177,8 @@ def render_workflow(project: Settings, *, shards: int = 1, package: str = "deckb
         raise DeckError("--package must be a plain pip requirement", hint=f"got {package!r}")
     root = project.root or Path.cwd()
     values = {
+        # first: the Pages steps hold placeholders of their own (@SITE@)
+        "@PAGES@": _PAGES_JEKYLL if (root / "_config.yml").is_file() else _PAGES_SITE,
         "@SHARDS@": str(shards),
         "@SHARD_LIST@": ", ".join(str(i) for i in range(1, shards + 1)),
         "@SITE@": _relative(project.site, root),
@@ -184,7 +186,6 @@ def render_workflow(project: Settings, *, shards: int = 1, package: str = "deckb
         "@PACKAGE@": package,
         "@INSTALL@": _INSTALL,
     }
-    values = {"@PAGES@": _PAGES_JEKYLL if (root / "_config.yml").is_file() else _PAGES_SITE, **values}
     text = _TEMPLATE
     for key, value in values.items():
         text = text.replace(key, value)

@@ -89,19 +89,18 @@ def _deck_url(deck: Deck, base_url: str | None, project_base: str | None) -> str
     """Where the deck is hosted: ``--base-url``/<slug>/; a post's ``deck: url:``; deckbuild.toml's
     ``base_url``/<slug>/; else the deck's ``url:`` (which many decks use for the event's page instead,
     so the project's setting goes first)."""
-    in_post = is_post(read_source(deck.path))
+    own = deck.meta.url.split("#")[0] if deck.meta.url and deck.meta.line_of("url") else None
     if base_url:
         try:
             base = link_url(base_url)
         except ValueError as exc:
             raise DeckError(f"--base-url {exc}", hint=f"got {base_url!r}") from None
         return base.rstrip("/") + f"/{deck.slug}/"
-    if in_post and deck.meta.url and deck.meta.line_of("url"):
-        return deck.meta.url.split("#")[0]
+    # A post's own url: is under its deck: map, so it is where that deck is; a deck file's may not be.
+    if own and (not project_base or is_post(read_source(deck.path))):
+        return own
     if project_base:
         return project_base.rstrip("/") + f"/{deck.slug}/"
-    if deck.meta.url and deck.meta.line_of("url"):
-        return deck.meta.url.split("#")[0]
     raise DeckError(
         "the post needs to know where the deck is hosted",
         path=deck.path,
