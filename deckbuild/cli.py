@@ -210,8 +210,19 @@ def pdf(decks: tuple[Path, ...], **options: Any) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("-t", "--theme", help="Theme for every deck, overriding front matter.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the index in a web browser.")
+@click.option("--shots", is_flag=True, help="Also keep the decks' slide images up to date, as `shots` writes them.")
+@_BROWSER_PATH
 @click.pass_context
-def serve(ctx: click.Context, target: Path | None, port: int, host: str, theme: str | None, open_browser: bool) -> None:
+def serve(
+    ctx: click.Context,
+    target: Path | None,
+    port: int,
+    host: str,
+    theme: str | None,
+    open_browser: bool,
+    shots: bool,
+    browser_path: Path | None,
+) -> None:
     """Preview TARGET (a deck, or a folder; default decks/) with reload on save, until Ctrl-C."""
     from .serve import serve as run_serve
 
@@ -224,6 +235,8 @@ def serve(ctx: click.Context, target: Path | None, port: int, host: str, theme: 
         say=click.echo,
         warn=lambda line: click.echo(line, err=True),
         debug=(ctx.obj or {}).get("debug", False),
+        shots=shots,
+        browser_path=browser_path,
     )
 
 

@@ -278,6 +278,8 @@ def serve(
     say: Say = print,
     warn: Say = print,
     debug: bool = False,
+    shots: bool = False,
+    browser_path: Path | None = None,
 ) -> None:
     """Build the decks at ``target`` (default: ``decks/``), serve them and rebuild on save until a signal."""
     if target is None:
@@ -297,13 +299,21 @@ def serve(
                 say(f"building into {preview.site}")
                 preview.refresh()
                 if not stop.requested.is_set():
-                    asyncio.run(_run(preview, sock, stop, open_browser))
+                    live = (Path(private) / "shots-site", browser_path) if shots else None
+                    asyncio.run(_run(preview, sock, stop, open_browser, live))
         finally:
             sock.close()
     say("stopped")
 
 
-async def _run(preview: Preview, sock: socket.socket, stop: _Stop, open_browser: bool) -> None:
+async def _run(
+    preview: Preview,
+    sock: socket.socket,
+    stop: _Stop,
+    open_browser: bool,
+    live: tuple[Path, Path | None] | None = None,
+) -> None:
+    """Serve until stopped; with ``live`` (a private folder and a browser path), keep slide images up to date."""
     import uvicorn
     import watchfiles
 
@@ -347,6 +357,8 @@ async def _run(preview: Preview, sock: socket.socket, stop: _Stop, open_browser:
                 preview.warn(_INTERNAL)
                 continue
             await hub.tell(notices)
+            if shooter is not None:
+                shooter.want(_rebuilt(preview, notices))
 
     async def announce() -> None:
         while not server.started and not stopped.is_set():
@@ -356,12 +368,28 @@ async def _run(preview: Preview, sock: socket.socket, stop: _Stop, open_browser:
         if open_browser:
             await asyncio.to_thread(webbrowser.open, url)
 
+    shooter = None
+    tasks = []
+    if live is not None:
+        from .browser.live import LiveShots
+
+        shooter = LiveShots(live[0], preview.say, preview.warn, live[1])
+        shooter.want(state.path for state in preview.listed() if state.built is not None and state.error is None)
+        tasks.append(asyncio.create_task(shooter.run()))
     watcher = asyncio.create_task(watch())
     announcer = asyncio.create_task(announce())
     await server.serve(sockets=[sock])
     stopped.set()
     announcer.cancel()
-    await asyncio.gather(watcher, announcer, return_exceptions=True)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(watcher, announcer, *tasks, return_exceptions=True)
+
+
+def _rebuilt(preview: Preview, notices: list[Notice]) -> list[Path]:
+    """The decks these notices say were rebuilt, and built well."""
+    states = [preview.by_slug(n.slug) for n in notices if n.slug and n.kind in ("slides", "reload")]
+    return [s.path for s in states if s is not None and not s.gone and s.error is None and s.built is not None]
 
 
 class _Hub:

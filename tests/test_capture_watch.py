@@ -4,10 +4,8 @@ and what a crash or a failing browser is reported as (the page and browser stood
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import pytest
 
@@ -140,17 +138,12 @@ def test_a_browser_failure_is_a_deck_error_with_its_first_line(
 ) -> None:
     from playwright.async_api import Error as PlaywrightError
 
-    @asynccontextmanager
-    async def browser(path: Path | None, timeout: float, make: Callable[[], Any]) -> AsyncIterator[tuple[Any, Any]]:
-        yield None, make()
-
     async def fails(*args: Any) -> None:
         raise PlaywrightError(error)
 
-    monkeypatch.setattr(deckbuild.browser.capture, "open_browser_while", browser)
     monkeypatch.setattr(deckbuild.browser.capture, "_capture_deck", fails)
     with pytest.raises(DeckError) as caught:
-        run_sync(lambda: _capture_with(lambda: [JOB], lambda capture: None, 1, None, 5.0, None))
+        run_sync(lambda: _capture_with(cast(Any, None), [JOB], lambda capture: None, 1, 5.0, None))
     assert str(caught.value) == (
         f"the browser failed while capturing talk: {said} "
         "(run again; if it repeats, try --jobs 1 or another browser with --browser-path)"

@@ -22,6 +22,8 @@ from .session import open_browser_while, run_sync
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
+    from .live import WarmPages
+
 
 @dataclass(frozen=True)
 class DeckJob:
@@ -36,6 +38,11 @@ class DeckJob:
     slides: tuple[tuple[int, int], ...]
     measure: bool = False  # after the captures, measure the captured slides as `deckbuild check` does
     measure_all: bool = False  # ... and every other slide of the deck too
+    frame: str = ""  # the page around the slides (render.Page.frame): a page kept open shows it still if equal
+    swappable: bool = False  # new slides can go into a page kept open (no code, diagram or script in them)
+    # Every image is resized from the capture, so its PNG is decoded anyway: Chromium may encode it for
+    # speed (larger, same pixels).  Not when a capture is written as it is, where the size counts.
+    fast_png: bool = False
 
 
 @dataclass
@@ -175,8 +182,25 @@ async def _capture_all(
     timeout: float,
     measured: Measured | None,
 ) -> None:
-    # Captures are handed to ``deliver`` on one worker thread, so that Pillow's resizing and PNG
-    # encoding of one slide overlaps with the browser rendering the next.
+    async with open_browser_while(browser_path, max(timeout, _START_TIMEOUT), jobs) as (browser, made):
+        await capture_in(browser, made, deliver, pages=pages, timeout=timeout, measured=measured)
+
+
+async def capture_in(
+    browser: Browser,
+    jobs: list[DeckJob],
+    deliver: Callable[[Capture], None],
+    *,
+    pages: int = 1,
+    timeout: float = 30.0,
+    measured: Measured | None = None,
+    warm: WarmPages | None = None,
+) -> None:
+    """Capture every slide of every job in a browser already open (``serve --shots`` keeps one, and
+    with ``warm`` its pages too).
+
+    ``deliver`` runs on one worker thread, so that Pillow's resizing and PNG encoding of one slide
+    overlaps with the browser rendering the next; all deliveries are done when this returns."""
     loop = asyncio.get_running_loop()
     pending: list[asyncio.Future[None]] = []
     with ThreadPoolExecutor(max_workers=1) as executor:
@@ -188,31 +212,31 @@ async def _capture_all(
             pending.append(loop.run_in_executor(executor, deliver, capture))
 
         try:
-            await _capture_with(jobs, hand_over, pages, browser_path, timeout, measured)
+            await _capture_with(browser, jobs, hand_over, pages, timeout, measured, warm)
         finally:
             await asyncio.gather(*pending)
 
 
 async def _capture_with(
-    make: Callable[[], list[DeckJob]],
+    browser: Browser,
+    jobs: list[DeckJob],
     deliver: Callable[[Capture], None],
     pages: int,
-    browser_path: Path | None,
     timeout: float,
     measured: Measured | None,
+    warm: WarmPages | None = None,
 ) -> None:
     from playwright.async_api import Error as PlaywrightError
 
-    async with open_browser_while(browser_path, max(timeout, _START_TIMEOUT), make) as (browser, jobs):
-        for job in jobs:
-            try:
-                await _capture_deck(browser, job, deliver, pages, timeout, measured)
-            except PlaywrightError as exc:
-                message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
-                raise DeckError(
-                    f"the browser failed while capturing {job.slug}: {message}",
-                    hint="run again; if it repeats, try --jobs 1 or another browser with --browser-path",
-                ) from None
+    for job in jobs:
+        try:
+            await _capture_deck(browser, job, deliver, pages, timeout, measured, warm)
+        except PlaywrightError as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
+            raise DeckError(
+                f"the browser failed while capturing {job.slug}: {message}",
+                hint="run again; if it repeats, try --jobs 1 or another browser with --browser-path",
+            ) from None
 
 
 async def _capture_deck(
@@ -222,31 +246,51 @@ async def _capture_deck(
     pages: int,
     timeout: float,
     measured: Measured | None,
+    warm: WarmPages | None = None,
 ) -> None:
+    if warm is not None:
+        opened = [await warm.page(browser, job, timeout)]
+        try:
+            await _capture_on(opened, job, deliver, timeout, measured)
+        except BaseException:
+            await warm.drop(job.slug)  # what the page holds is unknown now: open it afresh next time
+            raise
+        return
     context = await browser.new_context(
         viewport={"width": job.width, "height": job.height}, device_scale_factor=job.scale
     )
     context.set_default_timeout(timeout * 1000)
     try:
-        queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
-        for slide in job.slides:
-            queue.put_nowait(slide)
         # Opening the deck in one more page costs about as much as 30 captures save on two cores.
         count = max(1, min(pages, len(job.slides) // _SLIDES_PER_EXTRA_PAGE))
         # Pages open together before the first capture and close together (with the context) after
         # the last: a page opening or closing while another is captured cuts that capture short
         # (seen with two pages: 320x113 for a 320x200 slide).
         opened = await asyncio.gather(*(_open_page(context, job, timeout) for _ in range(count)))
-        await asyncio.gather(*(_worker(*page, job, queue, deliver, timeout) for page in opened))
-        if job.measure and measured is not None and (job.measure_all or await _may_lack_glyphs(opened[0][0])):
-            from .check import measure_page
-
-            only = None if job.measure_all else job.slides
-            measured(job.slug, await measure_page(opened[0][0], job.slug, timeout, only=only))
+        await _capture_on(opened, job, deliver, timeout, measured)
     finally:
         # A page stuck in a navigation can hold its context open; the browser's own close ends it.
         with suppress(Exception):
             await asyncio.wait_for(context.close(), _CLOSE_TIMEOUT)
+
+
+async def _capture_on(
+    opened: list[tuple[Page, _Watch, Any]],
+    job: DeckJob,
+    deliver: Callable[[Capture], None],
+    timeout: float,
+    measured: Measured | None,
+) -> None:
+    """The job's slides, shared out between pages open on its deck; then measured, if asked."""
+    queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+    for slide in job.slides:
+        queue.put_nowait(slide)
+    await asyncio.gather(*(_worker(*page, job, queue, deliver, timeout) for page in opened))
+    if job.measure and measured is not None and (job.measure_all or await _may_lack_glyphs(opened[0][0])):
+        from .check import measure_page
+
+        only = None if job.measure_all else job.slides
+        measured(job.slug, await measure_page(opened[0][0], job.slug, timeout, only=only))
 
 
 # Tofu needs a character outside ASCII, a fallback font needs a web font that failed: a deck with
@@ -367,9 +411,8 @@ async def _worker(
             # Chromium's own capture call: Playwright's page.screenshot adds waits we have already done
             # (fonts, a new frame) and costs about 15% more a slide.  Bounded too: a capture sent while
             # the page navigates away can go unanswered for ever (a CI run hung there).
-            shot = await asyncio.wait_for(
-                cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False}), timeout
-            )
+            params = {"format": "png", "captureBeyondViewport": False, "optimizeForSpeed": job.fast_png}
+            shot = await asyncio.wait_for(cdp.send("Page.captureScreenshot", params), timeout)
         except TimeoutError:
             if watch.left or _off_deck(page.url, job.url):
                 watch.left = watch.left or page.url

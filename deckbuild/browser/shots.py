@@ -59,6 +59,9 @@ class ShotOptions:
 
     full: bool = False  # every deck of the project's decks folder, not decks named on the command line
     shard: Shard | None = None  # --shard I/N: only this share of the decks (see build.Shard)
+    # What captures the slides: capture.capture_decks (one browser for this run), or a stand-in with
+    # its signature (`serve --shots` keeps one browser open across runs: see browser/live.py).
+    capture: Callable[..., None] | None = field(default=None, compare=False)
 
     @property
     def narrowed(self) -> bool:
@@ -570,6 +573,13 @@ def _render(
             size = (int(config["width"]), int(config["height"]))
             # --strict fails on what `check` finds anywhere in the deck; otherwise the captured slides count.
             job = DeckJob(plan.deck.slug, url, *size, plan.scale, plan.fragments, slides, True, options.strict)
+            captured = (round(size[0] * plan.scale), round(size[1] * plan.scale))
+            job = dataclasses.replace(job, fast_png=all(target.size != captured for target in targets))
+            if options.capture is not None:  # a browser kept open (serve --shots) may keep the page too
+                html = "".join(slide.html for slide in plan.page.slides)
+                frame = hashlib.sha256(plan.page.frame.encode()).hexdigest()
+                swappable = "mermaid" not in plan.page.features and "<pre><code" not in html and "<script" not in html
+                job = dataclasses.replace(job, frame=frame, swappable=swappable)
             jobs.append(job)
         return jobs
 
@@ -608,7 +618,7 @@ def _render(
             progress(done, total, f"{capture.slug} #/{capture.h}/{capture.v}")
 
     try:
-        capture_decks(
+        (options.capture or capture_decks)(
             prepare,
             deliver,
             pages=options.jobs,

@@ -1,0 +1,141 @@
+"""``serve --shots``: one warm Chromium keeps a deck's images up to date, byte for byte as ``shots`` writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckbuild.browser.live import LiveShots
+from deckbuild.browser.session import run_sync
+from deckbuild.browser.shots import ShotOptions, take_shots
+from deckbuild.cli import main
+from deckbuild.settings import find_settings
+
+from .serving import Served
+
+# Centred slides, a vertical stack, a coloured background and fragments: what reveal.js lays out
+# again when slides change under it.
+DECK = """\
+---
+title: Live
+shots:
+  sizes: [480x350]
+---
+# One
+First version of one
+---
+# Two
+----
+# Two one
+- first version
+- of two one
+---
+<!-- .slide: data-background-color="#345678" -->
+# Three
+- a fragment <!-- .element: class="fragment" -->
+- first version of three
+"""
+CODE = "\n---\n# Code\n```python\nprint('first version')\n```\n"
+
+
+# Two edits: the first changes slides 0 and 1/1 (and the code slide, 3), which leaves the page on 1/1;
+# the second changes 1/1 alone, so the page takes new slides while it shows the one to capture.
+EDITS = [
+    (
+        lambda text: (
+            text.replace("First version of one", "Second, longer version of one")
+            .replace("- first version\n", "- the second version\n")
+            .replace("print('first version')", "print('second version')")
+        ),
+        {"talk_480x350.png", "talk_1-1_480x350.png", "talk_3_480x350.png"},
+    ),
+    (lambda text: text.replace("- of two one", "- of two one, edited again"), {"talk_1-1_480x350.png"}),
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path
+
+
+def _images(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.png"))}
+
+
+@pytest.mark.parametrize(("extra", "swapped"), [("", True), (CODE, False)], ids=["slides-swapped", "code-reloaded"])
+def test_a_warm_page_gives_the_bytes_a_fresh_shots_run_gives(project: Path, extra: str, swapped: bool) -> None:
+    deck = project / "decks" / "talk.md"
+    deck.write_text(DECK + extra, encoding="utf-8")
+    said: list[str] = []
+    warned: list[str] = []
+
+    async def scenario() -> list[tuple[set[str], bool]]:
+        live = LiveShots(project / "tmp" / "shots-site", said.append, warned.append)
+        runs = []
+        try:
+            await live.once([deck])
+            assert len([line for line in said if line.startswith("shot:")]) == 4 + bool(extra)
+            for edit, _ in EDITS:
+                page = live._warm._kept["talk"].opened[0]
+                await page.evaluate("window.__stillHere = true")
+                deck.write_text(edit(deck.read_text(encoding="utf-8")), encoding="utf-8")
+                before = len(said)
+                await live.once([deck])
+                now = live._warm._kept["talk"].opened[0]
+                kept = now is page and bool(await now.evaluate("window.__stillHere === true"))
+                runs.append(({Path(line.split()[1]).name for line in said[before:] if line.startswith("shot:")}, kept))
+        finally:
+            await live.close()
+        return runs
+
+    runs = run_sync(scenario)
+    assert not warned
+    for (shot, kept), (_, changed) in zip(runs, EDITS, strict=True):
+        assert shot == (changed if extra else changed - {"talk_3_480x350.png"})  # the changed slides, only they
+        assert kept is swapped  # new slides swapped into the page kept open, or (code) the deck opened again
+    live_images = _images(project / "shots")
+    options = ShotOptions(site=project / "tmp" / "cold-site", out=project / "cold", force=True, project=find_settings())
+    take_shots([deck], options)
+    cold = _images(project / "cold")
+    assert set(cold) == set(live_images)
+    for name, data in cold.items():
+        assert live_images[name] == data, f"{name}: the warm page's capture differs from a fresh run's"
+
+
+def test_serve_with_shots_keeps_the_images_current(project: Path) -> None:
+    deck = project / "decks" / "talk.md"
+    deck.write_text(DECK, encoding="utf-8")
+    served = Served(project, "--shots")  # (a TMPDIR as long as pytest's makes Chromium's socket path too long)
+    try:
+        served.wait_for(r"^shot: shots/talk_2_480x350\.png")
+        before = (project / "shots" / "talk_480x350.png").read_bytes()
+        deck.write_text(DECK.replace("First version of one", "Edited while serving"), encoding="utf-8")
+        served.wait_for(r"^shot: shots/talk_480x350\.png", count=2)
+        assert served.count(r"^shot: shots/talk_1-1_480x350\.png") == 1  # unchanged slides are not shot again
+        assert (project / "shots" / "talk_480x350.png").read_bytes() != before
+    finally:
+        assert served.stop() == 0
+    checked = CliRunner().invoke(main, ["shots", "--check"])
+    assert checked.exit_code == 0, checked.output
+    assert "up to date: 4 images" in checked.output
+
+
+def test_serve_with_shots_and_no_browser_says_so_once_and_keeps_serving(project: Path) -> None:
+    deck = project / "decks" / "talk.md"
+    deck.write_text(DECK, encoding="utf-8")
+    served = Served(project, "--shots", "--browser-path", str(project / "no-chromium"), tmp=project / "tmp")
+    try:
+        said = served.wait_for(r"images will not be updated: .*no browser at", err=True).string
+        assert "playwright install chromium" in said
+        deck.write_text(DECK.replace("First version of one", "Edited"), encoding="utf-8")
+        served.wait_for(r"^built: /talk/", count=2)
+        assert sum(1 for line in served.err if "will not be updated" in line) == 1
+        assert not (project / "shots").exists()
+    finally:
+        assert served.stop() == 0
