@@ -203,11 +203,12 @@ class Preview:
 def _only_slides_differ(before: BuiltDeck | None, after: BuiltDeck) -> bool:
     """Whether an open page can take the new slides without a reload: the same page around them.
 
-    Not for decks with code: reveal.js's highlight plugin prepares code blocks only when it starts.
+    (serve.js starts the highlight plugin again on new slides with code; diagrams are drawn only when
+    a page loads, and scripts in slides run only then.)
     """
-    if before is None or before.page.frame != after.page.frame:
+    if before is None or before.page.frame != after.page.frame or "mermaid" in after.page.features:
         return False
-    return not any("<pre><code" in page.html for page in (before.page, after.page))
+    return not any("<script" in slide.html for page in (before.page, after.page) for slide in page.slides)
 
 
 def _shown(path: Path) -> str:

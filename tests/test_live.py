@@ -38,7 +38,9 @@ First version of one
 - a fragment <!-- .element: class="fragment" -->
 - first version of three
 """
-CODE = "\n---\n# Code\n```python\nprint('first version')\n```\n"
+# Code, with line-number steps (fragments the highlight plugin makes); a script (run only on a load).
+CODE = "\n---\n# Code\n```python [1|2]\nprint('first version')\nprint('two')\n```\n"
+SCRIPT = CODE.replace("# Code", "# Code\n<script>window.deckScript = true;</script>")
 
 
 # Two edits: the first changes slides 0 and 1/1 (and the code slide, 3), which leaves the page on 1/1;
@@ -68,7 +70,9 @@ def _images(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.glob("*.png"))}
 
 
-@pytest.mark.parametrize(("extra", "swapped"), [("", True), (CODE, False)], ids=["slides-swapped", "code-reloaded"])
+@pytest.mark.parametrize(
+    ("extra", "swapped"), [("", True), (CODE, True), (SCRIPT, False)], ids=["slides", "code", "script-reloaded"]
+)
 def test_a_warm_page_gives_the_bytes_a_fresh_shots_run_gives(project: Path, extra: str, swapped: bool) -> None:
     deck = project / "decks" / "talk.md"
     deck.write_text(DECK + extra, encoding="utf-8")
@@ -98,7 +102,7 @@ def test_a_warm_page_gives_the_bytes_a_fresh_shots_run_gives(project: Path, extr
     assert not warned
     for (shot, kept), (_, changed) in zip(runs, EDITS, strict=True):
         assert shot == (changed if extra else changed - {"talk_3_480x350.png"})  # the changed slides, only they
-        assert kept is swapped  # new slides swapped into the page kept open, or (code) the deck opened again
+        assert kept is swapped  # new slides swapped into the page kept open, or (script) the deck opened again
     live_images = _images(project / "shots")
     options = ShotOptions(site=project / "tmp" / "cold-site", out=project / "cold", force=True, project=find_settings())
     take_shots([deck], options)

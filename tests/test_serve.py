@@ -114,6 +114,24 @@ def test_edit_reloads_on_the_same_slide_and_fragment(browser: Browser, project: 
 
 
 @pytest.mark.browser
+def test_editing_code_swaps_the_slides_in_highlighted_with_their_line_steps(
+    browser: Browser, project: Path, serve: Any
+) -> None:
+    code = project / "decks" / "code.md"
+    code.write_text("# Zero\n---\n# Code\n```python [1|2]\nname = 'first'\ncount = 2\n```\n", encoding="utf-8")
+    served = serve()
+    page, errors = _open(browser, served.url + "code/#/1")
+    page.evaluate("window.samePage = true")
+    _edit(code, "name = 'first'", "name = 'second'")
+    _shows(page, "second")
+    assert page.evaluate("window.samePage") is True  # swapped in, no reload
+    strings = page.evaluate("[...Reveal.getCurrentSlide().querySelectorAll('.hljs-string')].map(s => s.textContent)")
+    assert "'second'" in strings  # highlighted as a load would
+    assert page.evaluate("Reveal.getCurrentSlide().querySelectorAll('code.fragment').length") == 1  # step 2 of [1|2]
+    assert errors == []
+
+
+@pytest.mark.browser
 def test_a_change_around_the_slides_reloads_the_page_on_the_same_slide(
     browser: Browser, project: Path, serve: Any
 ) -> None:

@@ -39,7 +39,7 @@ class DeckJob:
     measure: bool = False  # after the captures, measure the captured slides as `deckbuild check` does
     measure_all: bool = False  # ... and every other slide of the deck too
     frame: str = ""  # the page around the slides (render.Page.frame): a page kept open shows it still if equal
-    swappable: bool = False  # new slides can go into a page kept open (no code, diagram or script in them)
+    swappable: bool = False  # new slides can go into a page kept open (no diagram or script in them)
     # Every image is resized from the capture, so its PNG is decoded anyway: Chromium may encode it for
     # speed (larger, same pixels).  Not when a capture is written as it is, where the size counts.
     fast_png: bool = False

@@ -146,11 +146,15 @@ class LiveShots:
 
 
 # The new build's slides into a page that shows the same frame (as serve.js does for an open preview).
+# reveal.js's highlight plugin prepares code blocks (highlighting, line-number steps as fragments) only
+# when it starts: it is started again on the new slides, before reveal.js counts their fragments.
 _SWAP = """(html) => {
   const next = new DOMParser().parseFromString(html, 'text/html').querySelector('.reveal > .slides');
   const here = document.querySelector('.reveal > .slides');
   if (!next || !here || !window.Reveal || !Reveal.isReady()) return false;
   here.innerHTML = next.innerHTML;
+  const highlight = Reveal.hasPlugin('highlight') && Reveal.getPlugin('highlight');
+  if (highlight) highlight.init(Reveal);
   Reveal.sync();
   Reveal.layout();  // sync() lays out before the current slide is shown again: centred slides sat too low
   return true;

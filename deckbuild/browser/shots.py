@@ -578,7 +578,7 @@ def _render(
             if options.capture is not None:  # a browser kept open (serve --shots) may keep the page too
                 html = "".join(slide.html for slide in plan.page.slides)
                 frame = hashlib.sha256(plan.page.frame.encode()).hexdigest()
-                swappable = "mermaid" not in plan.page.features and "<pre><code" not in html and "<script" not in html
+                swappable = "mermaid" not in plan.page.features and "<script" not in html
                 job = dataclasses.replace(job, frame=frame, swappable=swappable)
             jobs.append(job)
         return jobs

@@ -66,6 +66,8 @@
     const before = r.getCurrentSlide();
     here.innerHTML = slides.innerHTML;
     version = tag.dataset.version;
+    // reveal.js's highlight plugin prepares code blocks (and line-number steps) only when it starts.
+    if (r.hasPlugin("highlight")) r.getPlugin("highlight").init(r);
     r.sync();
     r.slide(i.h, i.v || 0, i.f);
     // The notes plugin tells the speaker view on slide changes: say the slide changed, as it did.
