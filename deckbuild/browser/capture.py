@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +58,7 @@ class Capture:
 
 
 _SLIDES_PER_EXTRA_PAGE = 30
+_DELIVERY_THREADS = 2  # captures resized and written at once (``deliver`` must be thread-safe)
 _START_TIMEOUT = 60.0  # seconds for the browser to start and a deck to open, whatever a slide may take
 _CLOSE_TIMEOUT = 10.0  # seconds for a page's context to close before the browser's close ends it
 
@@ -182,8 +183,12 @@ async def _capture_all(
     timeout: float,
     measured: Measured | None,
 ) -> None:
-    async with open_browser_while(browser_path, max(timeout, _START_TIMEOUT), jobs) as (browser, made):
-        await capture_in(browser, made, deliver, pages=pages, timeout=timeout, measured=measured)
+    # The browser closes while the last captures are still being resized and written.
+    async with (
+        _handed_over(deliver) as hand_over,
+        open_browser_while(browser_path, max(timeout, _START_TIMEOUT), jobs) as (browser, made),
+    ):
+        await _capture_with(browser, made, hand_over, pages, timeout, measured)
 
 
 async def capture_in(
@@ -197,13 +202,21 @@ async def capture_in(
     warm: WarmPages | None = None,
 ) -> None:
     """Capture every slide of every job in a browser already open (``serve --shots`` keeps one, and
-    with ``warm`` its pages too).
+    with ``warm`` its pages too); all deliveries are done when this returns."""
+    async with _handed_over(deliver) as hand_over:
+        await _capture_with(browser, jobs, hand_over, pages, timeout, measured, warm)
 
-    ``deliver`` runs on one worker thread, so that Pillow's resizing and PNG encoding of one slide
-    overlaps with the browser rendering the next; all deliveries are done when this returns."""
+
+@asynccontextmanager
+async def _handed_over(deliver: Callable[[Capture], None]) -> AsyncIterator[Callable[[Capture], None]]:
+    """A function that hands each capture to ``deliver`` on a worker thread; all done when the block ends.
+
+    Pillow's resizing and PNG encoding of one slide then overlaps with the browser rendering the
+    next, and two captures' (Pillow lets go of the GIL) with each other: the seed deck's six images
+    were still being made for 0.45 s after its last capture with one thread."""
     loop = asyncio.get_running_loop()
     pending: list[asyncio.Future[None]] = []
-    with ThreadPoolExecutor(max_workers=1) as executor:
+    with ThreadPoolExecutor(max_workers=_DELIVERY_THREADS) as executor:
 
         def hand_over(capture: Capture) -> None:
             for done in pending:
@@ -212,7 +225,7 @@ async def capture_in(
             pending.append(loop.run_in_executor(executor, deliver, capture))
 
         try:
-            await _capture_with(browser, jobs, hand_over, pages, timeout, measured, warm)
+            yield hand_over
         finally:
             await asyncio.gather(*pending)
 

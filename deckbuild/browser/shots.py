@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -594,11 +595,16 @@ def _render(
     total = len(pending)
     done = 0
 
+    # deliver runs on two threads at once (see capture._handed_over): counts under a lock, and the
+    # pages' problems said in slide order at the end, whichever thread got them first.
+    lock = threading.Lock()
+    problems: list[tuple[str, int, int, str]] = []
+
     def deliver(capture: Capture) -> None:
         nonlocal done
         plan = plans[capture.slug]
         for problem in capture.problems:
-            report.warnings.append(f"{plan.deck.path}: slide #/{capture.h}/{capture.v}: {problem}")
+            problems.append((str(plan.deck.path), capture.h, capture.v, problem))
         image = None
         for target in pending[(capture.slug, capture.h, capture.v)]:
             if target.size == capture.size:
@@ -613,9 +619,10 @@ def _render(
                 "key": target.key,
                 "sha256": hashlib.sha256(data).hexdigest(),
             }
-        done += 1
-        if progress:
-            progress(done, total, f"{capture.slug} #/{capture.h}/{capture.v}")
+        with lock:
+            done += 1
+            if progress:
+                progress(done, total, f"{capture.slug} #/{capture.h}/{capture.v}")
 
     try:
         (options.capture or capture_decks)(
@@ -627,6 +634,9 @@ def _render(
             measured=measured,
         )
     finally:
+        report.warnings[:0] = [
+            f"{path}: slide #/{h}/{v}: {problem}" for path, h, v, problem in sorted(problems, key=lambda p: p[:3])
+        ]
         # Keep what was finished, even when a later slide failed.
         for out, manifest in manifests.items():
             if manifest:
