@@ -22,7 +22,7 @@ from urllib.request import url2pathname
 
 from ..errors import DeckError
 from ..settings import find_settings
-from .capture import Capture, DeckJob, Measured, _open_page, _Watch, capture_in
+from .capture import Capture, DeckJob, Measured, _open_page, _Watch, capture_in, new_context
 from .session import open_browser_async
 from .shots import Report, ShotOptions, take_shots
 
@@ -184,10 +184,7 @@ class WarmPages:
                 kept.job = job
                 return kept.opened
         await self.drop(job.slug)
-        context = await browser.new_context(
-            viewport={"width": job.width, "height": job.height}, device_scale_factor=job.scale
-        )
-        context.set_default_timeout(timeout * 1000)
+        context = await new_context(browser, job, timeout)
         try:
             opened = await _open_page(context, job, timeout)
         except BaseException:
