@@ -14,17 +14,15 @@ server's own timing of each run.  A script, not a test.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from serve_process import Serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "decks" / "2018-12-08_NeurIPS_MLOSS.md"
@@ -44,34 +42,8 @@ def main() -> int:
     deck = work / "decks" / SEED.name
     shutil.copyfile(SEED, deck)
     images = [work / "shots" / f"{SEED.stem}_4-1_{size}.png" for size in ("600x390", "1200x630")]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "deckbuild", "serve", "--shots", "--port", "0"],
-        cwd=work,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    lines: list[str] = []
-    seen = threading.Condition()
-
-    def read() -> None:
-        assert server.stdout is not None
-        for line in server.stdout:
-            with seen:
-                lines.append(line.rstrip("\n"))
-                seen.notify_all()
-
-    threading.Thread(target=read, daemon=True).start()
-
-    def wait_for(pattern: str, count: int = 1) -> re.Match[str]:
-        with seen:
-            while True:
-                found = [m for m in map(re.compile(pattern).search, lines) if m]
-                if len(found) >= count:
-                    return found[count - 1]
-                if not seen.wait(timeout=120):
-                    raise SystemExit(f"serve said no {pattern!r}: {lines}")
+    server = Serve(work, "--shots")
+    wait_for = server.wait_for
 
     def stamps() -> list[tuple[int, int]]:
         return [(path.stat().st_ino, path.stat().st_mtime_ns) for path in images]
@@ -101,8 +73,7 @@ def main() -> int:
             line = wait_for(re.escape(f"shot: shots/{images[1].name}") + r" \((\d+) ms\)", count=run + 2)
             reported[kind].append(float(line.group(1)))
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.stop()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -13,17 +13,14 @@ rebuild times the server reported, and how long SIGTERM takes to stop it. A scri
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from serve_process import Serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "decks" / "2018-12-08_NeurIPS_MLOSS.md"
@@ -65,34 +62,8 @@ def main() -> int:
     (work / "decks").mkdir()
     deck = work / "decks" / SEED.name
     shutil.copyfile(SEED, deck)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "deckbuild", "serve", "--port", "0"],
-        cwd=work,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    lines: list[str] = []
-    seen = threading.Condition()
-
-    def read() -> None:
-        assert server.stdout is not None
-        for line in server.stdout:
-            with seen:
-                lines.append(line.rstrip("\n"))
-                seen.notify_all()
-
-    threading.Thread(target=read, daemon=True).start()
-
-    def wait_for(pattern: str, count: int = 1) -> re.Match[str]:
-        with seen:
-            while True:
-                found = [m for m in map(re.compile(pattern).search, lines) if m]
-                if len(found) >= count:
-                    return found[count - 1]
-                if not seen.wait(timeout=60):
-                    raise SystemExit(f"serve said no {pattern!r}: {lines}")
+    server = Serve(work)
+    wait_for = server.wait_for
 
     latencies: dict[str, list[float]] = {"slides": [], "page": []}
     builds: list[float] = []
@@ -120,10 +91,7 @@ def main() -> int:
                 if indices != [4, 1]:
                     raise SystemExit(f"the updated deck is on {indices}, not 4/1")
     finally:
-        started = time.perf_counter()
-        server.send_signal(signal.SIGTERM)
-        code = server.wait(timeout=30)
-        stop = time.perf_counter() - started
+        stop, code = server.stop()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
