@@ -43,8 +43,6 @@ class LiveShots:
         self.warn = warn
         self.browser_path = browser_path
         self.wanted: set[Path] = set()
-        self.idle = asyncio.Event()  # set when no run is going on and none is wanted
-        self.idle.set()
         self._wake = asyncio.Event()
         self._loop = asyncio.get_running_loop()
         self._stack = AsyncExitStack()
@@ -57,7 +55,6 @@ class LiveShots:
         fresh = set(paths) - self.wanted
         if fresh and self._broken is None:
             self.wanted |= fresh
-            self.idle.clear()
             self._wake.set()
 
     async def run(self) -> None:
@@ -69,8 +66,6 @@ class LiveShots:
                 paths, self.wanted = sorted(self.wanted), set()
                 if paths:
                     await self.once(paths)
-                if not self.wanted:
-                    self.idle.set()
         finally:
             await self.close()
 
