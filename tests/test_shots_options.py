@@ -92,6 +92,7 @@ def test_every_browser_flag_names_the_browser(tmp_path: Path, monkeypatch: pytes
     assert not (tmp_path / "shots").exists()
 
 
+@pytest.mark.browser
 def test_the_browser_variable_names_the_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     fake = tmp_path / "fake-chrome"
@@ -148,6 +149,7 @@ def _check(root: Path, deck: str = "a", **options: object) -> dict[str, list[str
 A_IMAGES = ["a_1_320x200.png", "a_1_640x200.png", "a_320x200.png", "a_640x200.png"]
 
 
+@pytest.mark.browser
 def test_two_decks_sharing_a_folder_keep_each_others_images(project: Path, tmp_path: Path) -> None:
     root = _copy(project, tmp_path)
     assert _check(root, "a") == {"unchanged": A_IMAGES}  # and a copy of the project elsewhere is up to date
@@ -164,6 +166,7 @@ def test_two_decks_sharing_a_folder_keep_each_others_images(project: Path, tmp_p
     assert _check(root, "b") == {"unchanged": ["b_320x200.png"]}
 
 
+@pytest.mark.browser
 def test_editing_the_project_themes_css_makes_its_decks_images_stale(project: Path, tmp_path: Path) -> None:
     root = _copy(project, tmp_path)
     (root / "themes" / "house" / "theme.css").write_text(THEME_CSS.replace("10, 20, 30", "10, 20, 31"))
@@ -171,6 +174,7 @@ def test_editing_the_project_themes_css_makes_its_decks_images_stale(project: Pa
     assert _check(root, "b") == {"unchanged": ["b_320x200.png"]}  # b does not use the theme
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("how", ["edited", "truncated", "deleted"])
 def test_an_image_changed_on_disk_is_not_fresh(project: Path, tmp_path: Path, how: str) -> None:
     root = _copy(project, tmp_path)
@@ -189,6 +193,7 @@ def test_an_image_changed_on_disk_is_not_fresh(project: Path, tmp_path: Path, ho
     assert _check(root, "a") == expected
 
 
+@pytest.mark.browser
 def test_a_run_rewrites_a_corrupted_image_and_only_that_one(project: Path, tmp_path: Path) -> None:
     root = _copy(project, tmp_path)
     good = (root / "shots" / "a_1_320x200.png").read_bytes()
@@ -199,6 +204,7 @@ def test_a_run_rewrites_a_corrupted_image_and_only_that_one(project: Path, tmp_p
     assert _check(root, "a") == {"unchanged": A_IMAGES}
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(
     ("options", "stale"),
     [
@@ -216,11 +222,13 @@ def test_switching_a_capture_option_makes_images_stale(
     assert not found.get("missing") and not found.get("extra")
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("options", [{"fit": "pad"}, {"scale": 1.0}, {"fragments": "final"}, {"sizes": ()}])
 def test_naming_the_defaults_changes_nothing(project: Path, options: dict[str, object]) -> None:
     assert _check(project, "a", **options) == {"unchanged": A_IMAGES}
 
 
+@pytest.mark.browser
 def test_a_manifest_written_by_a_run_lists_every_image_it_keeps(project: Path, tmp_path: Path) -> None:
     import json
 
@@ -238,6 +246,7 @@ def test_a_manifest_written_by_a_run_lists_every_image_it_keeps(project: Path, t
         assert text == json.dumps(json.loads(text), indent=1, sort_keys=True) + "\n"
 
 
+@pytest.mark.browser
 def test_an_extra_image_replaced_by_a_link_or_deleted_by_hand_is_only_forgotten(project: Path, tmp_path: Path) -> None:
     """Images of a removed slide: a symlink (even to the same bytes) is kept, a missing file is no error."""
     root = _copy(project, tmp_path)
