@@ -70,6 +70,83 @@ def test_finished_and_failed_requests_are_no_longer_pending() -> None:
     assert watch.problems == ["request failed: failed.png", "request failed: never-seen.png"]
 
 
+class _Message:
+    def __init__(self, kind: str, text: str) -> None:
+        self.type, self.text = kind, text
+
+
+class _Response:
+    def __init__(self, status: int, url: str) -> None:
+        self.status, self.url = status, url
+
+
+def test_console_errors_script_errors_and_http_errors_are_problems_and_nothing_else() -> None:
+    watch, page, _ = _watch()
+    page.handlers["console"](_Message("warning", "deprecated"))
+    page.handlers["console"](_Message("log", "hello"))
+    page.handlers["console"](_Message("error", "boom"))
+    page.handlers["pageerror"](ValueError("x is undefined"))
+    page.handlers["response"](_Response(200, "ok.png"))
+    page.handlers["response"](_Response(399, "moved.png"))
+    page.handlers["response"](_Response(400, "bad.png"))
+    page.handlers["response"](_Response(404, "gone.png"))
+    assert watch.problems == [
+        "console error: boom",
+        "script error: x is undefined",
+        "HTTP 400: bad.png",
+        "HTTP 404: gone.png",
+    ]
+
+
+def test_a_crash_is_seen() -> None:
+    watch, page, _ = _watch()
+    assert watch.crashed is False
+    page.handlers["crash"](page)
+    assert watch.crashed is True
+
+
+class _Frame:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+class _Navigation(_Request):
+    def __init__(self, url: str, frame: _Frame) -> None:
+        super().__init__(url)
+        self.frame = frame
+
+    def is_navigation_request(self) -> bool:
+        return True
+
+
+def test_only_the_main_frame_leaving_after_the_deck_loaded_counts_and_the_first_place_is_kept() -> None:
+    watch, page, _ = _watch()
+    main, inner = _Frame("file:///site/talk/index.html"), _Frame("https://example.org/embed")
+    page.main_frame = main  # type: ignore[attr-defined]
+    page.handlers["framenavigated"](main)  # loading the deck itself
+    page.handlers["request"](_Navigation("file:///site/talk/index.html", main))
+    assert watch.left is None
+    watch.loaded = True
+    page.handlers["framenavigated"](inner)  # an iframe on a slide may navigate
+    page.handlers["request"](_Navigation("https://example.org/next", inner))
+    assert watch.left is None
+    page.handlers["request"](_Navigation("https://example.org/first", main))
+    page.handlers["request"](_Navigation("https://example.org/then", main))
+    page.handlers["framenavigated"](_Frame("https://example.org/second"))
+    main.url = "https://example.org/second"
+    page.handlers["framenavigated"](main)
+    assert watch.left == "https://example.org/first"
+
+
+def test_a_main_frame_navigation_seen_only_as_a_frame_event_counts() -> None:
+    watch, page, _ = _watch()
+    main = _Frame("https://example.org/away")
+    page.main_frame = main  # type: ignore[attr-defined]
+    watch.loaded = True
+    page.handlers["framenavigated"](main)
+    assert watch.left == "https://example.org/away"
+
+
 def test_a_page_is_off_the_deck_only_when_more_than_its_hash_changed() -> None:
     deck = "file:///site/talk/index.html"
     assert not _off_deck(deck + "#/3/1", deck)
