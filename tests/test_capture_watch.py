@@ -253,3 +253,54 @@ def test_a_capture_the_browser_never_answers_while_the_page_leaves_is_bounded() 
     assert str(caught.value).startswith(
         "slide #/0/0 of talk navigated the page away from the deck (to file:///site/elsewhere.html)"
     )
+
+
+class _Context:
+    def __init__(self) -> None:
+        self.closed = False
+
+    def set_default_timeout(self, ms: float) -> None:
+        self.timeout = ms
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+class _Browser:
+    def __init__(self) -> None:
+        self.contexts: list[tuple[_Context, dict[str, Any]]] = []
+
+    async def new_context(self, **options: Any) -> _Context:
+        context = _Context()
+        self.contexts.append((context, options))
+        return context
+
+
+@pytest.mark.parametrize(
+    ("slides", "pages", "opened"), [(10, 2, 1), (45, 2, 1), (45, 4, 1), (60, 2, 2), (60, 4, 2), (95, 4, 3), (95, 2, 2)]
+)
+def test_one_page_more_per_thirty_slides_up_to_jobs_each_slide_captured_once(
+    monkeypatch: pytest.MonkeyPatch, slides: int, pages: int, opened: int
+) -> None:
+    job = DeckJob("talk", JOB.url, 320, 200, 2.0, "final", tuple((h, 0) for h in range(slides)))
+    page_count: list[int] = []
+    captured: list[tuple[int, int]] = []
+
+    async def open_page(context: Any, job: DeckJob, timeout: float) -> tuple[Any, Any, Any]:
+        page_count.append(1)
+        return object(), None, None
+
+    async def worker(page: Any, watch: Any, cdp: Any, job: DeckJob, queue: Any, deliver: Any, timeout: float) -> None:
+        while not queue.empty():
+            captured.append(queue.get_nowait())
+            await asyncio.sleep(0)
+
+    monkeypatch.setattr(deckbuild.browser.capture, "_open_page", open_page)
+    monkeypatch.setattr(deckbuild.browser.capture, "_worker", worker)
+    browser = _Browser()
+    run_sync(lambda: deckbuild.browser.capture._capture_deck(browser, job, lambda c: None, pages, 4.0, None))  # type: ignore[arg-type]
+    assert len(page_count) == opened
+    assert sorted(captured) == list(job.slides)
+    ((context, options),) = browser.contexts
+    assert options == {"viewport": {"width": 320, "height": 200}, "device_scale_factor": 2.0}
+    assert context.timeout == 4000 and context.closed
