@@ -304,3 +304,49 @@ def test_one_page_more_per_thirty_slides_up_to_jobs_each_slide_captured_once(
     ((context, options),) = browser.contexts
     assert options == {"viewport": {"width": 320, "height": 200}, "device_scale_factor": 2.0}
     assert context.timeout == 4000 and context.closed
+
+
+@pytest.mark.parametrize(
+    ("measure", "measure_all", "lacks", "given", "expected"),
+    [
+        (False, False, True, False, "not measured"),  # the gallery: none asked or given, even with tofu possible
+        (False, False, True, True, "not measured"),
+        (True, False, False, True, "not measured"),  # nothing that could lack a glyph: no per-slide measuring
+        (True, False, True, True, ((0, 0), (1, 0))),  # only the captured slides
+        (True, True, False, True, None),  # --strict: every slide (only=None), whatever the page looks like
+    ],
+)
+def test_slides_are_measured_only_when_asked_and_worth_it(
+    monkeypatch: pytest.MonkeyPatch, measure: bool, measure_all: bool, lacks: bool, given: bool, expected: Any
+) -> None:
+    import deckbuild.browser.check
+
+    job = DeckJob("talk", JOB.url, 320, 200, 1.0, "final", ((0, 0), (1, 0)), measure, measure_all)
+    asked: list[Any] = []
+    handed: list[tuple[str, list[dict[str, Any]]]] = []
+
+    async def open_page(context: Any, job: DeckJob, timeout: float) -> tuple[Any, Any, Any]:
+        return "page", None, None
+
+    async def worker(*args: Any) -> None:
+        return None
+
+    async def may_lack_glyphs(page: Any) -> bool:
+        return lacks
+
+    async def measure_page(page: Any, slug: str, timeout: float, only: Any = None) -> list[dict[str, Any]]:
+        asked.append(only)
+        return [{"slide": "measured"}]
+
+    monkeypatch.setattr(deckbuild.browser.capture, "_open_page", open_page)
+    monkeypatch.setattr(deckbuild.browser.capture, "_worker", worker)
+    monkeypatch.setattr(deckbuild.browser.capture, "_may_lack_glyphs", may_lack_glyphs)
+    monkeypatch.setattr(deckbuild.browser.check, "measure_page", measure_page)
+    measured = (lambda slug, slides: handed.append((slug, slides))) if given else None
+    run = deckbuild.browser.capture._capture_deck
+    run_sync(lambda: run(_Browser(), job, lambda c: None, 1, 4.0, measured))  # type: ignore[arg-type]
+    if expected == "not measured":
+        assert asked == [] and handed == []
+    else:
+        assert asked == [expected]
+        assert handed == [("talk", [{"slide": "measured"}])]
