@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,3 +23,18 @@ def browser() -> Iterator[Browser]:
 
     with open_browser() as launched:
         yield launched
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`make mutation`'s first phase: with DECKBUILD_MUTATION_FAST=1, a mutant is tried by the tests that start no
+    Chromium only (those not marked `browser`); its survivors are tried again by all their tests in the second phase.
+
+    Only mutmut's runs of a mutant are narrowed (it names the mutant in MUTANT_UNDER_TEST), never its stats run, so
+    the map of which test covers which function stays whole.
+    """
+    if os.environ.get("DECKBUILD_MUTATION_FAST") != "1" or "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    slow = [item for item in items if item.get_closest_marker("browser") is not None]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item.get_closest_marker("browser") is None]

@@ -68,6 +68,83 @@ def test_finished_and_failed_requests_are_no_longer_pending() -> None:
     assert watch.problems == ["request failed: failed.png", "request failed: never-seen.png"]
 
 
+class _Message:
+    def __init__(self, kind: str, text: str) -> None:
+        self.type, self.text = kind, text
+
+
+class _Response:
+    def __init__(self, status: int, url: str) -> None:
+        self.status, self.url = status, url
+
+
+def test_console_errors_script_errors_and_http_errors_are_problems_and_nothing_else() -> None:
+    watch, page, _ = _watch()
+    page.handlers["console"](_Message("warning", "deprecated"))
+    page.handlers["console"](_Message("log", "hello"))
+    page.handlers["console"](_Message("error", "boom"))
+    page.handlers["pageerror"](ValueError("x is undefined"))
+    page.handlers["response"](_Response(200, "ok.png"))
+    page.handlers["response"](_Response(399, "moved.png"))
+    page.handlers["response"](_Response(400, "bad.png"))
+    page.handlers["response"](_Response(404, "gone.png"))
+    assert watch.problems == [
+        "console error: boom",
+        "script error: x is undefined",
+        "HTTP 400: bad.png",
+        "HTTP 404: gone.png",
+    ]
+
+
+def test_a_crash_is_seen() -> None:
+    watch, page, _ = _watch()
+    assert watch.crashed is False
+    page.handlers["crash"](page)
+    assert watch.crashed is True
+
+
+class _Frame:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+class _Navigation(_Request):
+    def __init__(self, url: str, frame: _Frame) -> None:
+        super().__init__(url)
+        self.frame = frame
+
+    def is_navigation_request(self) -> bool:
+        return True
+
+
+def test_only_the_main_frame_leaving_after_the_deck_loaded_counts_and_the_first_place_is_kept() -> None:
+    watch, page, _ = _watch()
+    main, inner = _Frame("file:///site/talk/index.html"), _Frame("https://example.org/embed")
+    page.main_frame = main  # type: ignore[attr-defined]
+    page.handlers["framenavigated"](main)  # loading the deck itself
+    page.handlers["request"](_Navigation("file:///site/talk/index.html", main))
+    assert watch.left is None
+    watch.loaded = True
+    page.handlers["framenavigated"](inner)  # an iframe on a slide may navigate
+    page.handlers["request"](_Navigation("https://example.org/next", inner))
+    assert watch.left is None
+    page.handlers["request"](_Navigation("https://example.org/first", main))
+    page.handlers["request"](_Navigation("https://example.org/then", main))
+    page.handlers["framenavigated"](_Frame("https://example.org/second"))
+    main.url = "https://example.org/second"
+    page.handlers["framenavigated"](main)
+    assert watch.left == "https://example.org/first"
+
+
+def test_a_main_frame_navigation_seen_only_as_a_frame_event_counts() -> None:
+    watch, page, _ = _watch()
+    main = _Frame("https://example.org/away")
+    page.main_frame = main  # type: ignore[attr-defined]
+    watch.loaded = True
+    page.handlers["framenavigated"](main)
+    assert watch.left == "https://example.org/away"
+
+
 def test_a_page_is_off_the_deck_only_when_more_than_its_hash_changed() -> None:
     deck = "file:///site/talk/index.html"
     assert not _off_deck(deck + "#/3/1", deck)
@@ -169,3 +246,100 @@ def test_a_capture_the_browser_never_answers_while_the_page_leaves_is_bounded() 
     assert str(caught.value).startswith(
         "slide #/0/0 of talk navigated the page away from the deck (to file:///site/elsewhere.html)"
     )
+
+
+class _Context:
+    def __init__(self) -> None:
+        self.closed = False
+
+    def set_default_timeout(self, ms: float) -> None:
+        self.timeout = ms
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+class _Browser:
+    def __init__(self) -> None:
+        self.contexts: list[tuple[_Context, dict[str, Any]]] = []
+
+    async def new_context(self, **options: Any) -> _Context:
+        context = _Context()
+        self.contexts.append((context, options))
+        return context
+
+
+@pytest.mark.parametrize(
+    ("slides", "pages", "opened"), [(10, 2, 1), (45, 2, 1), (45, 4, 1), (60, 2, 2), (60, 4, 2), (95, 4, 3), (95, 2, 2)]
+)
+def test_one_page_more_per_thirty_slides_up_to_jobs_each_slide_captured_once(
+    monkeypatch: pytest.MonkeyPatch, slides: int, pages: int, opened: int
+) -> None:
+    job = DeckJob("talk", JOB.url, 320, 200, 2.0, "final", tuple((h, 0) for h in range(slides)))
+    page_count: list[int] = []
+    captured: list[tuple[int, int]] = []
+
+    async def open_page(context: Any, job: DeckJob, timeout: float) -> tuple[Any, Any, Any]:
+        page_count.append(1)
+        return object(), None, None
+
+    async def worker(page: Any, watch: Any, cdp: Any, job: DeckJob, queue: Any, deliver: Any, timeout: float) -> None:
+        while not queue.empty():
+            captured.append(queue.get_nowait())
+            await asyncio.sleep(0)
+
+    monkeypatch.setattr(deckbuild.browser.capture, "_open_page", open_page)
+    monkeypatch.setattr(deckbuild.browser.capture, "_worker", worker)
+    browser = _Browser()
+    run_sync(lambda: deckbuild.browser.capture._capture_deck(browser, job, lambda c: None, pages, 4.0, None))  # type: ignore[arg-type]
+    assert len(page_count) == opened
+    assert sorted(captured) == list(job.slides)
+    ((context, options),) = browser.contexts
+    assert options == {"viewport": {"width": 320, "height": 200}, "device_scale_factor": 2.0}
+    assert context.timeout == 4000 and context.closed
+
+
+@pytest.mark.parametrize(
+    ("measure", "measure_all", "lacks", "given", "expected"),
+    [
+        (False, False, True, False, "not measured"),  # the gallery: none asked or given, even with tofu possible
+        (False, False, True, True, "not measured"),
+        (True, False, False, True, "not measured"),  # nothing that could lack a glyph: no per-slide measuring
+        (True, False, True, True, ((0, 0), (1, 0))),  # only the captured slides
+        (True, True, False, True, None),  # --strict: every slide (only=None), whatever the page looks like
+    ],
+)
+def test_slides_are_measured_only_when_asked_and_worth_it(
+    monkeypatch: pytest.MonkeyPatch, measure: bool, measure_all: bool, lacks: bool, given: bool, expected: Any
+) -> None:
+    import deckbuild.browser.check
+
+    job = DeckJob("talk", JOB.url, 320, 200, 1.0, "final", ((0, 0), (1, 0)), measure, measure_all)
+    asked: list[Any] = []
+    handed: list[tuple[str, list[dict[str, Any]]]] = []
+
+    async def open_page(context: Any, job: DeckJob, timeout: float) -> tuple[Any, Any, Any]:
+        return "page", None, None
+
+    async def worker(*args: Any) -> None:
+        return None
+
+    async def may_lack_glyphs(page: Any) -> bool:
+        return lacks
+
+    async def measure_page(page: Any, slug: str, timeout: float, only: Any = None) -> list[dict[str, Any]]:
+        asked.append(only)
+        return [{"slide": "measured"}]
+
+    monkeypatch.setattr(deckbuild.browser.capture, "_open_page", open_page)
+    monkeypatch.setattr(deckbuild.browser.capture, "_worker", worker)
+    monkeypatch.setattr(deckbuild.browser.capture, "_may_lack_glyphs", may_lack_glyphs)
+    monkeypatch.setattr(deckbuild.browser.check, "measure_page", measure_page)
+    measured = (lambda slug, slides: handed.append((slug, slides))) if given else None
+    run = deckbuild.browser.capture._capture_deck
+    run_sync(lambda: run(_Browser(), job, lambda c: None, 1, 4.0, measured))  # type: ignore[arg-type]
+    if expected == "not measured":
+        assert asked == [] and handed == []
+    else:
+        assert asked == [expected]
+        assert handed == [("talk", [{"slide": "measured"}])]

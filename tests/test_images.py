@@ -223,3 +223,15 @@ def test_a_failed_write_is_a_deck_error_naming_the_file_the_reason_and_what_to_c
     with pytest.raises(DeckError) as caught:
         write_if_changed(path, b"png")
     assert str(caught.value) == f"cannot write {path}: Not a directory (check free space and permissions)"
+
+
+def test_an_image_is_written_when_missing_or_different_and_left_alone_when_it_holds_the_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "a.png"
+    assert write_if_changed(path, b"first") is True
+    assert path.read_bytes() == b"first"
+    inode = path.stat().st_ino
+    assert write_if_changed(path, b"first") is False
+    assert path.stat().st_ino == inode  # not replaced: a write goes through a new file renamed over it
+    assert write_if_changed(path, b"second") is True
+    assert path.read_bytes() == b"second"
+    assert path.stat().st_ino != inode

@@ -7,14 +7,20 @@ check of the repo's own images.)
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from deckbuild.browser.shots import ShotOptions, manifest_name, take_shots
+import deckbuild.browser.capture
+from deckbuild.browser.capture import Capture
+from deckbuild.browser.shots import ShotOptions, manifest_name, read_manifest, take_shots
 from deckbuild.cli import main
 from deckbuild.errors import DeckError
 
@@ -92,6 +98,7 @@ def test_every_browser_flag_names_the_browser(tmp_path: Path, monkeypatch: pytes
     assert not (tmp_path / "shots").exists()
 
 
+@pytest.mark.browser
 def test_the_browser_variable_names_the_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     fake = tmp_path / "fake-chrome"
@@ -148,6 +155,7 @@ def _check(root: Path, deck: str = "a", **options: object) -> dict[str, list[str
 A_IMAGES = ["a_1_320x200.png", "a_1_640x200.png", "a_320x200.png", "a_640x200.png"]
 
 
+@pytest.mark.browser
 def test_two_decks_sharing_a_folder_keep_each_others_images(project: Path, tmp_path: Path) -> None:
     root = _copy(project, tmp_path)
     assert _check(root, "a") == {"unchanged": A_IMAGES}  # and a copy of the project elsewhere is up to date
@@ -164,6 +172,7 @@ def test_two_decks_sharing_a_folder_keep_each_others_images(project: Path, tmp_p
     assert _check(root, "b") == {"unchanged": ["b_320x200.png"]}
 
 
+@pytest.mark.browser
 def test_editing_the_project_themes_css_makes_its_decks_images_stale(project: Path, tmp_path: Path) -> None:
     root = _copy(project, tmp_path)
     (root / "themes" / "house" / "theme.css").write_text(THEME_CSS.replace("10, 20, 30", "10, 20, 31"))
@@ -171,6 +180,7 @@ def test_editing_the_project_themes_css_makes_its_decks_images_stale(project: Pa
     assert _check(root, "b") == {"unchanged": ["b_320x200.png"]}  # b does not use the theme
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("how", ["edited", "truncated", "deleted"])
 def test_an_image_changed_on_disk_is_not_fresh(project: Path, tmp_path: Path, how: str) -> None:
     root = _copy(project, tmp_path)
@@ -189,6 +199,7 @@ def test_an_image_changed_on_disk_is_not_fresh(project: Path, tmp_path: Path, ho
     assert _check(root, "a") == expected
 
 
+@pytest.mark.browser
 def test_a_run_rewrites_a_corrupted_image_and_only_that_one(project: Path, tmp_path: Path) -> None:
     root = _copy(project, tmp_path)
     good = (root / "shots" / "a_1_320x200.png").read_bytes()
@@ -199,6 +210,7 @@ def test_a_run_rewrites_a_corrupted_image_and_only_that_one(project: Path, tmp_p
     assert _check(root, "a") == {"unchanged": A_IMAGES}
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(
     ("options", "stale"),
     [
@@ -216,11 +228,13 @@ def test_switching_a_capture_option_makes_images_stale(
     assert not found.get("missing") and not found.get("extra")
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("options", [{"fit": "pad"}, {"scale": 1.0}, {"fragments": "final"}, {"sizes": ()}])
 def test_naming_the_defaults_changes_nothing(project: Path, options: dict[str, object]) -> None:
     assert _check(project, "a", **options) == {"unchanged": A_IMAGES}
 
 
+@pytest.mark.browser
 def test_a_manifest_written_by_a_run_lists_every_image_it_keeps(project: Path, tmp_path: Path) -> None:
     import json
 
@@ -238,6 +252,7 @@ def test_a_manifest_written_by_a_run_lists_every_image_it_keeps(project: Path, t
         assert text == json.dumps(json.loads(text), indent=1, sort_keys=True) + "\n"
 
 
+@pytest.mark.browser
 def test_an_extra_image_replaced_by_a_link_or_deleted_by_hand_is_only_forgotten(project: Path, tmp_path: Path) -> None:
     """Images of a removed slide: a symlink (even to the same bytes) is kept, a missing file is no error."""
     root = _copy(project, tmp_path)
@@ -255,3 +270,113 @@ def test_an_extra_image_replaced_by_a_link_or_deleted_by_hand_is_only_forgotten(
     assert report.warnings == [kept]
     assert (shots / "a_1_320x200.png").is_symlink() and (tmp_path / "elsewhere.png").is_file()
     assert _check(root, "a") == {"unchanged": ["a_320x200.png", "a_640x200.png"]}  # both forgotten
+
+
+# --- what a run does with the captures, the browser stood in for (no Chromium) ------------------------------
+
+
+def _png(size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+COLOURS = {(0, 0): (200, 0, 0), (1, 0): (0, 0, 200)}
+
+
+def test_each_capture_is_written_at_every_size_with_its_manifest_entry_problems_and_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = tmp_path / "talk.md"
+    deck.write_text(f"---\n{SMALL}shots:\n  sizes: [320x200, 160x100]\n---\n# A\n\n# B\n", encoding="utf-8")
+    calls: list[dict[str, Any]] = []
+
+    def fake_capture_decks(jobs: Any, deliver: Any, **kwargs: Any) -> None:
+        made = jobs()
+        calls.append({"jobs": made, **kwargs})
+        for job in made:
+            for h, v in job.slides:
+                size = (round(job.width * job.scale), round(job.height * job.scale))
+                problems = ["console error: boom"] if (h, v) == (1, 0) else []
+                deliver(Capture(job.slug, h, v, _png(size, COLOURS[(h, v)]), size, problems))
+
+    monkeypatch.setattr(deckbuild.browser.capture, "capture_decks", fake_capture_decks)
+    progress: list[tuple[int, int, str]] = []
+    out, site = tmp_path / "shots", tmp_path / "site"
+    options = ShotOptions(out=out, site=site, jobs=2, timeout=7.0, browser_path=tmp_path / "chrome")
+    report = take_shots([deck], options, lambda done, total, what: progress.append((done, total, what)))
+
+    (call,) = calls
+    (job,) = call.pop("jobs")
+    assert (job.slug, job.width, job.height, job.scale, job.fragments, job.slides) == (
+        "talk",
+        320,
+        200,
+        1.0,
+        "final",
+        ((0, 0), (1, 0)),
+    )
+    assert (job.measure, job.measure_all) == (True, False)
+    assert job.url == (site / "talk" / "index.html").resolve().as_uri()
+    assert (site / "talk" / "index.html").is_file()  # the site is built before the captures
+    assert call == {"pages": 2, "browser_path": tmp_path / "chrome", "timeout": 7.0, "measured": call["measured"]}
+    names = ["talk_160x100.png", "talk_1_160x100.png", "talk_1_320x200.png", "talk_320x200.png"]
+    assert _names(report.written) == names and report.unchanged == []
+    for name in names:
+        image = Image.open(out / name)
+        assert image.size == ((320, 200) if "320x200" in name else (160, 100))
+        assert image.convert("RGB").getpixel((5, 5)) == COLOURS[(1, 0) if "_1_" in name else (0, 0)]
+    assert report.warnings == [f"{deck}: slide #/1/0: console error: boom"]
+    assert progress == [(1, 2, "talk #/0/0"), (2, 2, "talk #/1/0")]
+    entries = read_manifest(out)
+    assert sorted(entries) == names
+    for name in names:
+        assert entries[name]["deck"] == "talk"
+        assert entries[name]["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+    # The keys written are the keys a check computes: nothing is stale, and a second run captures nothing.
+    assert _names(take_shots([deck], dataclasses.replace(options, check=True)).unchanged) == names
+    calls.clear()
+    again = take_shots([deck], options)
+    assert calls == [] and _names(again.unchanged) == names and again.written == []
+
+
+def test_a_capture_at_the_size_already_on_disk_is_unchanged_and_strict_measures_every_slide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = tmp_path / "talk.md"
+    deck.write_text(f"---\n{SMALL}---\n# A\n\n# B\n", encoding="utf-8")
+    jobs: list[Any] = []
+
+    def fake_capture_decks(make: Any, deliver: Any, **kwargs: Any) -> None:
+        for job in make():
+            jobs.append(job)
+            for h, v in job.slides:
+                deliver(Capture(job.slug, h, v, _png((320, 200), COLOURS[(h, v)]), (320, 200), []))
+
+    monkeypatch.setattr(deckbuild.browser.capture, "capture_decks", fake_capture_decks)
+    out = tmp_path / "shots"
+    take_shots([deck], ShotOptions(out=out, site=tmp_path / "site"))
+    before = (out / "talk_1_320x200.png").stat().st_ino
+    report = take_shots([deck], ShotOptions(out=out, site=tmp_path / "site", force=True, strict=True))
+    assert _names(report.unchanged) == ["talk_1_320x200.png", "talk_320x200.png"] and report.written == []
+    assert (out / "talk_1_320x200.png").stat().st_ino == before
+    assert [(job.measure, job.measure_all) for job in jobs] == [(True, False), (True, True)]
+
+
+def test_a_run_that_fails_midway_keeps_the_manifest_entries_of_what_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = tmp_path / "talk.md"
+    deck.write_text(f"---\n{SMALL}---\n# A\n\n# B\n", encoding="utf-8")
+
+    def fake_capture_decks(make: Any, deliver: Any, **kwargs: Any) -> None:
+        (job,) = make()
+        deliver(Capture(job.slug, 0, 0, _png((320, 200), COLOURS[(0, 0)]), (320, 200), []))
+        raise DeckError("the browser crashed while capturing talk #/1/0")
+
+    monkeypatch.setattr(deckbuild.browser.capture, "capture_decks", fake_capture_decks)
+    out = tmp_path / "shots"
+    with pytest.raises(DeckError, match="crashed"):
+        take_shots([deck], ShotOptions(out=out, site=tmp_path / "site"))
+    assert sorted(read_manifest(out)) == ["talk_320x200.png"]
+    assert _missing(deck, out=out) == ["talk_1_320x200.png"]
