@@ -143,3 +143,31 @@ def test_serve_with_shots_and_no_browser_says_so_once_and_keeps_serving(project:
         assert not (project / "shots").exists()
     finally:
         assert served.stop() == 0
+
+
+def test_an_image_changed_under_the_same_name_is_shot_anew_not_from_the_kept_page(project: Path) -> None:
+    """A kept page holds the old picture in its memory cache for the same URL (a new-user trial saw the
+    old image kept and the manifest calling it current)."""
+    from PIL import Image
+
+    deck = project / "decks" / "talk.md"
+    Image.new("RGB", (200, 150), (200, 30, 30)).save(project / "decks" / "pic.png")
+    deck.write_text("---\ntitle: Pic\nshots:\n  sizes: [480x350]\n---\n# A picture\n![a picture](pic.png)\n", "utf-8")
+    said: list[str] = []
+
+    async def scenario() -> None:
+        live = LiveShots(project / "tmp" / "shots-site", said.append, said.append)
+        try:
+            await live.once([deck])
+            Image.new("RGB", (200, 150), (30, 30, 200)).save(project / "decks" / "pic.png")
+            await live.once([deck])
+        finally:
+            await live.close()
+
+    run_sync(scenario)
+    shot = [line.split()[1] for line in said if line.startswith("shot:")]
+    assert shot.count("shots/talk_1_480x350.png") == 2  # the picture's slide, taken again
+    options = ShotOptions(site=project / "tmp" / "cold-site", out=project / "cold", force=True, project=find_settings())
+    take_shots([deck], options)
+    for name in ("talk_480x350.png", "talk_1_480x350.png"):
+        assert (project / "shots" / name).read_bytes() == (project / "cold" / name).read_bytes(), name

@@ -565,7 +565,8 @@ def _render(
         """Build the site (while the browser starts) and say what to capture in it."""
         # The decks were read and rendered to plan the captures: write those pages, render nothing twice.
         rendered = [(plan.deck, plan.look, plan.page) for plan, _ in todo]
-        built = {b.deck.slug: b for b in write_rendered(rendered, options.site, options.project, find_assets())}
+        assets = find_assets()
+        built = {b.deck.slug: b for b in write_rendered(rendered, options.site, options.project, assets)}
         jobs = []
         for plan, targets in todo:
             config = reveal_config(plan.deck, plan.look)
@@ -578,7 +579,11 @@ def _render(
             job = dataclasses.replace(job, fast_png=all(target.size != captured for target in targets))
             if options.capture is not None:  # a browser kept open (serve --shots) may keep the page too
                 html = "".join(slide.html for slide in plan.page.slides)
-                frame = hashlib.sha256(plan.page.frame.encode()).hexdigest()
+                # The page around the slides, and every file the page uses: a kept page would show an
+                # image or style sheet changed under the same URL from its memory cache, not the new one.
+                deck_dir = plan.deck.path.resolve().parent
+                used = _theme_files(plan.look, assets) + [deck_dir / f for f in plan.page.files]
+                frame = hashlib.sha256((plan.page.frame + _hash_files(used)).encode()).hexdigest()
                 swappable = "mermaid" not in plan.page.features and "<script" not in html
                 job = dataclasses.replace(job, frame=frame, swappable=swappable)
             jobs.append(job)
