@@ -22,7 +22,17 @@ from urllib.request import url2pathname
 
 from ..errors import DeckError
 from ..settings import find_settings
-from .capture import Capture, DeckJob, Measured, _open_page, _Watch, capture_in, new_context
+from .capture import (
+    _CLOSE_TIMEOUT,
+    _START_TIMEOUT,
+    Capture,
+    DeckJob,
+    Measured,
+    _open_page,
+    _Watch,
+    capture_in,
+    new_context,
+)
 from .session import open_browser_async
 from .shots import Report, ShotOptions, take_shots
 
@@ -30,8 +40,6 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
 Say = Callable[[str], None]
-_START_TIMEOUT = 60.0
-_CLOSE_TIMEOUT = 10.0
 
 
 class LiveShots:

@@ -573,10 +573,8 @@ def _render(
             slides = tuple(dict.fromkeys((t.h, t.v) for t in targets))
             url = (built[plan.deck.slug].folder / "index.html").resolve().as_uri()
             size = (int(config["width"]), int(config["height"]))
-            # --strict fails on what `check` finds anywhere in the deck; otherwise the captured slides count.
-            job = DeckJob(plan.deck.slug, url, *size, plan.scale, plan.fragments, slides, True, options.strict)
             captured = (round(size[0] * plan.scale), round(size[1] * plan.scale))
-            job = dataclasses.replace(job, fast_png=all(target.size != captured for target in targets))
+            frame, swappable = "", False
             if options.capture is not None:  # a browser kept open (serve --shots) may keep the page too
                 html = "".join(slide.html for slide in plan.page.slides)
                 # The page around the slides, and every file the page uses: a kept page would show an
@@ -585,7 +583,19 @@ def _render(
                 used = _theme_files(plan.look, assets) + [deck_dir / f for f in plan.page.files]
                 frame = hashlib.sha256((plan.page.frame + _hash_files(used)).encode()).hexdigest()
                 swappable = "mermaid" not in plan.page.features and "<script" not in html
-                job = dataclasses.replace(job, frame=frame, swappable=swappable)
+            job = DeckJob(
+                plan.deck.slug,
+                url,
+                *size,
+                plan.scale,
+                plan.fragments,
+                slides,
+                measure=True,
+                measure_all=options.strict,  # --strict fails on what `check` finds anywhere in the deck
+                frame=frame,
+                swappable=swappable,
+                fast_png=all(target.size != captured for target in targets),
+            )
             jobs.append(job)
         return jobs
 
