@@ -70,6 +70,7 @@ def _images(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.glob("*.png"))}
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(
     ("extra", "swapped"), [("", True), (CODE, True), (SCRIPT, False)], ids=["slides", "code", "script-reloaded"]
 )
@@ -112,6 +113,7 @@ def test_a_warm_page_gives_the_bytes_a_fresh_shots_run_gives(project: Path, extr
         assert live_images[name] == data, f"{name}: the warm page's capture differs from a fresh run's"
 
 
+@pytest.mark.browser
 def test_serve_with_shots_keeps_the_images_current(project: Path) -> None:
     deck = project / "decks" / "talk.md"
     deck.write_text(DECK, encoding="utf-8")
@@ -145,6 +147,7 @@ def test_serve_with_shots_and_no_browser_says_so_once_and_keeps_serving(project:
         assert served.stop() == 0
 
 
+@pytest.mark.browser
 def test_an_image_changed_under_the_same_name_is_shot_anew_not_from_the_kept_page(project: Path) -> None:
     """A kept page holds the old picture in its memory cache for the same URL (a new-user trial saw the
     old image kept and the manifest calling it current)."""
