@@ -114,14 +114,7 @@ def parse_yaml(
         value = yaml.safe_load(text)
         _refuse_surrogates(value)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark else first_line
-        raise DeckError(
-            f"invalid YAML in {what}: {exc.problem or exc}",
-            path=path,
-            line=line,
-            hint="check indentation and quote values that contain ':'",
-        ) from None
+        raise _yaml_error(exc, path, first_line, what) from None
     except yaml.YAMLError as exc:
         raise DeckError(f"invalid YAML in {what}: {exc}", path=path, line=first_line) from None
     except (RecursionError, ValueError, OverflowError) as exc:
@@ -142,6 +135,29 @@ def parse_yaml(
         str(key.value): first_line + key.start_mark.line for key, _ in node.value if isinstance(key, yaml.ScalarNode)
     }
     return {str(k): v for k, v in value.items()}, lines
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, path: Path, first_line: int, what: str) -> DeckError:
+    """PyYAML's error at the line to fix: a '[', '{' or quote left open is named on its own line, not on the
+    later line where the parser gave up."""
+    mark = exc.problem_mark or exc.context_mark
+    line = first_line + mark.line if mark else first_line
+    opened, problem = exc.context or "", exc.problem or str(exc)
+    if exc.context_mark and exc.problem_mark and exc.context_mark.line < exc.problem_mark.line:
+        kind = "quote" if "quoted" in opened else "'['" if "flow sequence" in opened else "'{'"
+        if "quoted" in opened or "flow" in opened:
+            return DeckError(
+                f"invalid YAML in {what}: the {kind} on this line is not closed ({problem} on line {line})",
+                path=path,
+                line=first_line + exc.context_mark.line,
+                hint="add the closing quote" if kind == "quote" else f"add the closing {']' if '[' in kind else '}'}",
+            )
+    return DeckError(
+        f"invalid YAML in {what}: {problem}",
+        path=path,
+        line=line,
+        hint="check indentation and quote values that contain ':'",
+    )
 
 
 def _refuse_duplicates(node: yaml.Node | None, path: Path, first_line: int, what: str) -> None:
