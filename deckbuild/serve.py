@@ -116,7 +116,7 @@ class Preview:
         added = [path for path in sources if path not in self.decks or self.decks[path].gone]
         for state in removed:
             state.gone = True
-            self.say(f"removed: {_shown(state.path)}")
+            self.say(f"no longer served: {_shown(state.path)} (deleted or renamed)")
             notices.append(Notice(state.slug, "error", f"{_shown(state.path)}: this deck was deleted or renamed"))
         for path in added:
             self.decks[path] = DeckState(path, path.stem)

@@ -238,6 +238,9 @@ def test_a_renamed_deck_is_followed_on_the_same_slide(browser: Browser, project:
     page.wait_for_url("**/renamed/**", timeout=WAIT * 1000)
     _shows(page, "original text")
     assert _indices(page)[:2] == [4, 1]
+    # Said as what serve does about it: the user's file was not deleted by deckbuild.
+    assert served.wait_for(r"no longer served: decks/talk\.md \(deleted or renamed\)")
+    assert served.count(r"^removed: ") == 0
 
 
 @pytest.mark.browser
