@@ -343,3 +343,26 @@ def test_slides_are_measured_only_when_asked_and_worth_it(
     else:
         assert asked == [expected]
         assert handed == [("talk", [{"slide": "measured"}])]
+
+
+def test_the_main_frame_leaving_the_deck_while_it_loads_is_seen_at_once() -> None:
+    watch, page, _ = _watch()
+    main, inner = _Frame(JOB.url), _Frame("https://example.org/embed")
+    page.main_frame = main  # type: ignore[attr-defined]
+    page.handlers["request"](_Navigation("https://example.org/before", main))  # no deck loading yet
+    assert not watch.away.is_set()
+    watch.deck = JOB.url
+    page.handlers["request"](_Navigation(JOB.url + "#/1", main))  # the deck itself, at a slide
+    page.handlers["framenavigated"](main)
+    page.handlers["request"](_Navigation("https://example.org/next", inner))  # an iframe on a slide
+    page.handlers["framenavigated"](inner)
+    assert not watch.away.is_set() and watch.left is None
+    page.handlers["request"](_Navigation("https://example.org/first", main))
+    main.url = "https://example.org/second"
+    page.handlers["framenavigated"](main)
+    assert watch.away.is_set() and watch.left == "https://example.org/first"
+    watch.reset()  # the next deck loaded in this page starts clean
+    assert not watch.away.is_set() and watch.left is None
+    main.url = "about:blank"
+    page.handlers["framenavigated"](main)  # seen as a frame event only
+    assert watch.away.is_set() and watch.left == "about:blank"

@@ -78,6 +78,22 @@ def test_a_slide_that_navigates_away_is_named(here: Path) -> None:
     assert not (here / "shots" / "talk_2_960x700.png").exists()
 
 
+@pytest.mark.parametrize(
+    "how", ["location.href = 'elsewhere.html'", "setTimeout(() => location.replace('about:blank'))"]
+)
+def test_a_slide_that_sends_the_page_away_while_the_deck_loads_is_said_at_once(here: Path, how: str) -> None:
+    # Not a load that "did not finish" after the timeout, pointing at the deck's links.
+    (here / "talk.md").write_text(f"# One\n\ntext\n\n# Away\n\n<script>{how};</script>\n", encoding="utf-8")
+    result = run("shots", "talk.md", "--timeout", "10")
+    assert result.exit_code == 1, result.output
+    to = "about:blank" if "about:" in how else (here / "site" / "talk" / "elsewhere.html").resolve().as_uri()
+    assert result.stderr == (
+        f"the deck talk left its page while loading (for {to}) (a script or refresh on one of its slides "
+        "changes the page's location; remove it from the slide)\n"
+    )
+    assert not (here / "shots").exists()
+
+
 def test_a_request_that_never_answers_fails_after_the_timeout_naming_it(here: Path, silent_server: str) -> None:
     (here / "talk.md").write_text(f"# One\n\n![hangs]({silent_server}/logo.png)\n", encoding="utf-8")
     result = run("shots", "talk.md", "--timeout", "2")

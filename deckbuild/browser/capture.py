@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
@@ -370,6 +370,10 @@ class _Watch:
         self.crashed = False
         self.loaded = False
         self.script: str | None = None  # the init script the page's deck was loaded with (its CDP id)
+        # While a deck loads (``deck`` its URL), the main frame going elsewhere: a slide's script or
+        # refresh sent the page away, and reveal.js will never be ready there.
+        self.deck: str | None = None
+        self.away = asyncio.Event()
         page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda exc: self.problems.append(f"script error: {exc}"))
         page.on("requestfailed", self._failed)
@@ -385,6 +389,7 @@ class _Watch:
         self.pending.clear()
         self.left = None
         self.loaded = False
+        self.away.clear()
 
     def _response(self, response: Any) -> None:
         if response.status >= 400:
@@ -399,12 +404,19 @@ class _Watch:
 
     def _request(self, page: Page, request: Any) -> None:
         self.pending[request] = request.url
-        if self.loaded and request.is_navigation_request() and request.frame == page.main_frame:
-            self.left = self.left or request.url
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            self._main_frame_to(request.url)
 
     def _navigated(self, page: Page, frame: Any) -> None:
-        if self.loaded and frame == page.main_frame:
-            self.left = self.left or frame.url
+        if frame == page.main_frame:
+            self._main_frame_to(frame.url)
+
+    def _main_frame_to(self, url: str) -> None:
+        if self.loaded:
+            self.left = self.left or url
+        elif self.deck is not None and _off_deck(url, self.deck):
+            self.left = self.left or url
+            self.away.set()
 
     def waiting_for(self) -> str:
         urls = list(dict.fromkeys(self.pending.values()))
@@ -426,16 +438,45 @@ async def _open(page: Page, job: DeckJob, watch: _Watch, timeout: float, cdp: An
         if watch.script is not None:
             await cdp.send("Page.removeScriptToEvaluateOnNewDocument", {"identifier": watch.script})
         watch.script = (await cdp.send("Page.addScriptToEvaluateOnNewDocument", {"source": source}))["identifier"]
-        await page.goto(job.url, timeout=timeout * 1000)
-        await page.add_style_tag(content=_NO_MOTION)
-        await page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=timeout * 1000)
-        await asyncio.wait_for(page.evaluate(_PREPARE, _CAPTURE_OPTIONS), timeout)
+        watch.deck = job.url
+        await _unless_away(_load(page, job, timeout), watch)
+    except _Away:
+        raise DeckError(
+            f"the deck {job.slug} left its page while loading (for {watch.left})",
+            hint="a script or refresh on one of its slides changes the page's location; remove it from the slide",
+        ) from None
     except (PlaywrightTimeout, TimeoutError):
         raise DeckError(
             f"loading the deck {job.slug} did not finish in {timeout:g} s{watch.waiting_for()}",
             hint="a file or server the deck uses does not answer; fix the link, or raise --timeout",
         ) from None
     watch.loaded = True
+
+
+async def _load(page: Page, job: DeckJob, timeout: float) -> None:
+    await page.goto(job.url, timeout=timeout * 1000)
+    await page.add_style_tag(content=_NO_MOTION)
+    await page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=timeout * 1000)
+    await asyncio.wait_for(page.evaluate(_PREPARE, _CAPTURE_OPTIONS), timeout)
+
+
+class _Away(Exception):
+    """The page left the deck while it loaded."""
+
+
+async def _unless_away(loading: Coroutine[Any, Any, None], watch: _Watch) -> None:
+    """Run ``loading``, unless the page leaves the deck first (then at once, not after the timeout)."""
+    load, away = asyncio.ensure_future(loading), asyncio.ensure_future(watch.away.wait())
+    try:
+        await asyncio.wait({load, away}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        away.cancel()
+        load.cancel()  # nothing when it is done
+        with suppress(BaseException):
+            await load  # its outcome taken (or its cancellation awaited) before the page is used again
+    if watch.away.is_set():
+        raise _Away
+    load.result()
 
 
 async def _open_page(context: Any, job: DeckJob, timeout: float) -> tuple[Page, _Watch, Any]:
