@@ -104,8 +104,7 @@ mutation: venv npm browser
 	$(PY) -m tests.mutation reopen
 	nice -n 19 $(PY) -m mutmut run --max-children 2
 	$(PY) -m tests.mutation record
-	$(PY) -m mutmut results
-	$(PY) -m mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json
+	$(PY) -m tests.mutation table
 
 golden: venv npm
 	$(PY) -m tests.golden
