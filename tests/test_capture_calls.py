@@ -415,3 +415,65 @@ def test_a_slide_the_deck_does_not_have_is_named() -> None:
     assert _error(lambda: _capture(browser, [_job()])) == (
         "talk has no slide #/1/0 (see the deck's slide numbers in its URL)"
     )
+
+
+def test_a_browser_error_once_the_page_has_left_the_deck_names_the_slide_and_where_it_went() -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    said = "(a script or link on that slide changes the page's location; remove it from the slide)"
+    for seen_by in ("url", "event"):
+        browser = _Browser()
+
+        def leave(page: _Page, h: int, v: int, seen_by: str = seen_by) -> None:
+            if h == 1:
+                if seen_by == "url":  # the page is elsewhere, and no event said so yet
+                    page.url = "https://example.org/by-url"
+                else:  # the event came, the page's URL is still the deck's
+                    page.main_frame.url = "https://example.org/by-event"
+                    page.handlers["framenavigated"](page.main_frame)
+                raise PlaywrightError("Execution context was destroyed")
+
+        browser.on_show = leave
+        error = _error(lambda browser=browser: _capture(browser, [_job()]))
+        assert (
+            error
+            == f"slide #/1/0 of talk navigated the page away from the deck (to https://example.org/by-{seen_by}) {said}"
+        )
+
+
+def test_a_browser_error_on_the_deck_is_the_browsers_failure() -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    browser = _Browser()
+
+    def fail(page: _Page, h: int, v: int) -> None:
+        raise PlaywrightError("Target crashed")
+
+    browser.on_show = fail
+    assert _error(lambda: _capture(browser, [_job()])) == (
+        "the browser failed while capturing talk: Target crashed "
+        "(run again; if it repeats, try --jobs 1 or another browser with --browser-path)"
+    )
+
+
+def test_a_page_that_leaves_by_the_time_of_the_capture_is_named() -> None:
+    browser = _Browser()
+    browser.capture_hangs = True  # the capture is not answered: the page went away meanwhile
+
+    def leave(page: _Page, h: int, v: int) -> None:
+        page.url = "https://example.org/gone"
+
+    browser.on_show = leave
+    assert _error(lambda: _capture(browser, [_job()], timeout=0.05)).startswith(
+        "slide #/0/0 of talk navigated the page away from the deck (to https://example.org/gone)"
+    )
+    browser = _Browser()
+
+    def leave_after(page: _Page, h: int, v: int) -> None:  # shown and captured, then the page left
+        page.main_frame.url = "https://example.org/after"
+        page.handlers["framenavigated"](page.main_frame)
+
+    browser.on_show = leave_after
+    assert _error(lambda: _capture(browser, [_job()])).startswith(
+        "slide #/0/0 of talk navigated the page away from the deck (to https://example.org/after)"
+    )
