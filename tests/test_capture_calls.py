@@ -297,9 +297,24 @@ def test_measuring_is_asked_of_the_deck_page_with_the_deck_and_timeout(monkeypat
 # --- the browser opened for the run, and the captures handed over ------------------------------------------
 
 
+def _measured_as(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
+    """``check.measure_page`` stood in for: what it was asked, as (deck, timeout)."""
+    import deckbuild.browser.check
+
+    asked: list[tuple[str, float]] = []
+
+    async def measure_page(page: Any, slug: str, timeout: float, only: Any = None) -> list[dict[str, Any]]:
+        asked.append((slug, timeout))
+        return [{"measured": slug}]
+
+    monkeypatch.setattr(deckbuild.browser.check, "measure_page", measure_page)
+    return asked
+
+
 def test_capture_decks_opens_a_browser_while_the_site_is_built_and_hands_every_capture_over(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    asked = _measured_as(monkeypatch)
     browser = _Browser()
     opened: list[tuple[Any, float]] = []
 
@@ -311,8 +326,11 @@ def test_capture_decks_opens_a_browser_while_the_site_is_built_and_hands_every_c
     monkeypatch.setattr(capture, "open_browser_while", open_browser_while)
     captures: list[Capture] = []
     capture_decks(lambda: [_job()], captures.append, pages=1, browser_path=Path("/opt/chrome"), timeout=5.0)
-    capture_decks([_job("two")], captures.append, browser_path=None, timeout=90.0)
+    handed: list[str] = []
+    measured = _job("two", measure=True, measure_all=True)
+    capture_decks([measured], captures.append, browser_path=None, timeout=90.0, measured=lambda s, m: handed.append(s))
     assert opened == [(Path("/opt/chrome"), 60.0), (None, 90.0)]  # at least a minute to start
+    assert asked == [("two", 90.0)] and handed == ["two"]
     assert sorted((c.slug, c.h) for c in captures) == [("talk", 0), ("talk", 1), ("two", 0), ("two", 1)]
     assert [c.options["device_scale_factor"] for c in browser.contexts] == [1.5, 1.5]
 
@@ -328,22 +346,31 @@ def test_a_delivery_that_fails_stops_the_run_with_its_error() -> None:
     assert browser.contexts[0].closed
 
 
-def test_a_page_kept_open_by_serve_is_used_and_dropped_when_its_capture_fails() -> None:
+def test_a_page_kept_open_by_serve_is_used_and_dropped_when_its_capture_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = _measured_as(monkeypatch)
     browser = _Browser()
     events: list[tuple[str, str]] = []
 
     class Warm:
         async def page(self, on: Any, job: DeckJob, timeout: float) -> tuple[Any, Any, Any]:
             events.append(("page", job.slug))
-            assert on is browser and timeout == 5.0
+            assert on is browser and timeout in (5.0, 0.05)
             context = await browser.new_context()
             return await capture._open_page(context, job, timeout)
 
         async def drop(self, slug: str) -> None:
             events.append(("drop", slug))
 
-    captures = _capture(browser, [_job()], warm=Warm())
+    handed: list[str] = []
+    strict = _job(measure=True, measure_all=True)
+    captures = _capture(browser, [strict], warm=Warm(), measured=lambda slug, slides: handed.append(slug))
     assert len(captures) == 2 and events == [("page", "talk")]
+    assert asked == [("talk", 5.0)] and handed == ["talk"]
+    browser.show_hangs = True  # its slides bounded by the run's timeout too
+    error = _error(lambda: _capture(browser, [_job("slow")], timeout=0.05, warm=Warm()))
+    assert error.startswith("slide #/0/0 of slow did not finish rendering in 0.05 s")
+    browser.show_hangs = False
+    del events[1:]
     browser.missing = {(1, 0)}
     error = _error(lambda: _capture(browser, [_job("next")], warm=Warm()))
     assert error == "next has no slide #/1/0 (see the deck's slide numbers in its URL)"

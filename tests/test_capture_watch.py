@@ -64,6 +64,7 @@ def test_finished_and_failed_requests_are_no_longer_pending() -> None:
     page.handlers["requestfinished"](done)
     page.handlers["requestfailed"](failed)
     page.handlers["requestfailed"](_Request("never-seen.png"))  # a request it did not see start
+    page.handlers["requestfinished"](_Request("never-seen-either.png"))
     assert watch.waiting_for() == "; still waiting for waiting.png"
     assert watch.problems == ["request failed: failed.png", "request failed: never-seen.png"]
 
