@@ -87,13 +87,14 @@ def _error(call: Callable[[], object]) -> str:
         ("10-11", "slide 11 does not exist (the deck has slides 0 to 10)"),
         ("3/3", "slide 3/3 does not exist (slide 3 has 3 vertical slides (0 to 2))"),
     ],
+    ids=["not-a-number", "empty-range", "no-such-slide", "no-such-vertical-slide"],
 )
 def test_a_bad_slide_list_names_the_deck_the_line_of_shots_and_a_fix(
     here: Path, assets: Assets, spec: str, message: str
 ) -> None:
     in_front_matter = _deck(here, f"shots:\n  slides: '{spec}'\n", ELEVEN)
     assert _error(lambda: _plan(Path("talk.md"), assets)) == f"talk.md:5: {message}"
-    # From --slides: the deck, but no line of it.
+    # From --slides: the deck, but no line of it (though line 5 is still `shots:`).
     in_front_matter.write_text(f"---\n{SMALL}shots:\n  fit: pad\n---\n{ELEVEN}", encoding="utf-8")
     assert _error(lambda: _plan(Path("talk.md"), assets, slides=spec)) == f"talk.md: {message}"
 
@@ -150,13 +151,14 @@ def test_sizes_come_from_the_flags_then_the_deck_then_the_project_then_the_slide
     def sizes(plan: _DeckPlan) -> list[tuple[int, int]]:
         return sorted({t.size for t in plan.targets})
 
-    plain = _deck(here)
+    plain = _deck(here, name="plain.md")
+    sized = _deck(here, "shots:\n  sizes: [80x80]\n", name="sized.md")
     project = Settings(sizes=("100x50", "64x64"))
     assert sizes(_plan(plain, assets)) == [(320, 200)]
     assert sizes(_plan(plain, assets, project)) == [(64, 64), (100, 50)]
     assert sizes(_plan(plain, assets, project, sizes=("90x90",))) == [(90, 90)]
-    _deck(here, "shots:\n  sizes: [80x80]\n")
-    assert sizes(_plan(plain, assets, project)) == [(80, 80)]
+    assert sizes(_plan(sized, assets, project)) == [(80, 80)]
+    assert sizes(_plan(sized, assets, project, sizes=("90x90",))) == [(90, 90)]
 
 
 def test_a_bad_size_flag_says_why_and_how_to_write_one(here: Path, assets: Assets) -> None:
@@ -481,7 +483,7 @@ BAD_ENTRIES: list[tuple[str, object]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "entry"), BAD_ENTRIES)
+@pytest.mark.parametrize(("name", "entry"), BAD_ENTRIES, ids=[name for name, _ in BAD_ENTRIES])
 def test_a_bad_manifest_entry_is_an_error_naming_the_manifest_and_how_to_recover(
     here: Path, name: str, entry: object
 ) -> None:
