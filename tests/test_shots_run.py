@@ -301,3 +301,88 @@ def test_force_skips_a_bad_manifest_entry_and_keeps_the_good_ones() -> None:
     assert _names(_shots([deck], check=True, force=True).stale) == ["shots/talk_320x200.png"]
     assert _names(_shots([deck], force=True).unchanged) == ["shots/talk_320x200.png"]  # same bytes again
     assert sorted(json.loads(manifest.read_text())["images"]) == ["talk_320x200.png"]
+
+
+# --- extra images: which are removed, which kept (and said), which are not this run's business ----------------
+
+
+def test_images_a_deck_no_longer_wants_are_removed_and_forgotten(here: Path) -> None:
+    deck = _deck("talk.md", _slides(4))
+    _shots([deck])
+    manifest = SHOTS / manifest_name("talk")
+    # Slide 2 goes; slide 1 (listed before it in the manifest) and slide 0 stay.
+    deck.write_text(deck.read_text().replace("# S2\n\n", "").replace("# S3\n\n", ""))
+    planned = _shots([deck], check=True)
+    assert planned.extra == [Path("shots/talk_2_320x200.png"), Path("shots/talk_3_320x200.png")]
+    assert planned.removed == [] and (SHOTS / "talk_2_320x200.png").is_file()
+    report = _shots([deck])
+    assert report.extra == planned.extra and report.removed == planned.extra and report.warnings == []
+    assert _files(SHOTS) == [manifest.name, "talk_1_320x200.png", "talk_320x200.png"]
+    assert sorted(json.loads(manifest.read_text())["images"]) == ["talk_1_320x200.png", "talk_320x200.png"]
+
+
+def test_an_extra_image_edited_by_hand_or_read_by_a_deck_is_kept_with_a_warning_and_forgotten(here: Path) -> None:
+    deck = _deck("talk.md", _slides(4))
+    _shots([deck])
+    # Only slide 0 stays, and it now shows the image of slide 3; slide 1's image was edited by hand.
+    deck.write_text(f"---\n{SMALL}---\n# S0\n\n![](shots/talk_3_320x200.png)\n", encoding="utf-8")
+    (SHOTS / "talk_1_320x200.png").write_bytes(_png((320, 200), (1, 2, 3)))
+    report = _shots([deck])
+    assert report.warnings == [
+        "shots/talk_1_320x200.png: kept: it changed since deckbuild wrote it (delete it yourself)",
+        "shots/talk_3_320x200.png: kept: a deck reads it (its manifest entry is dropped)",
+    ]
+    assert report.removed == [Path("shots/talk_2_320x200.png")]
+    assert _files(SHOTS) == [manifest_name("talk"), "talk_1_320x200.png", "talk_320x200.png", "talk_3_320x200.png"]
+    assert sorted(read_manifest(SHOTS)) == ["talk_320x200.png"]
+    again = _shots([deck])  # forgotten: no longer extra, never warned about again
+    assert again.extra == [] and again.warnings == [] and again.removed == []
+
+
+@pytest.mark.parametrize(
+    "options", [{"slides": "0"}, {"sizes": ("320x200",)}, {"name": "{slug}{_index}_{width}x{height}.png"}]
+)
+def test_a_narrowed_run_removes_nothing(options: dict[str, Any]) -> None:
+    deck = _deck("talk.md", _slides(2))
+    _shots([deck])
+    deck.write_text(deck.read_text().replace("# S1\n\n", ""))
+    report = _shots([deck], **options)
+    assert report.extra == [] and report.removed == [] and report.warnings == []
+    assert sorted(read_manifest(SHOTS)) == ["talk_1_320x200.png", "talk_320x200.png"]
+    assert _shots([deck]).removed == [Path("shots/talk_1_320x200.png")]  # the deck's own run does
+
+
+def _three_decks() -> None:
+    for slug in ("a", "b", "c"):
+        _deck(f"decks/{slug}.md", _slides(1))
+    _shots([], full=True)
+    Path("decks/b.md").unlink()
+    Path("decks/c.md").unlink()
+
+
+def test_a_full_run_removes_the_images_and_site_folders_of_decks_that_are_gone(here: Path) -> None:
+    _three_decks()
+    named = _shots([Path("decks/a.md")])  # decks named: the others' images and folders are not its business
+    assert named.extra == [] and named.removed == []
+    assert _files(SHOTS) == [*(manifest_name(s) for s in "abc"), "a_320x200.png", "b_320x200.png", "c_320x200.png"]
+    full = _shots([], full=True)
+    gone = ["shots/b_320x200.png", "shots/c_320x200.png", "site/b", "site/c"]
+    assert _names(full.extra) == gone and _names(full.removed) == gone and full.warnings == []
+    assert _files(SHOTS) == [manifest_name("a"), "a_320x200.png"]
+    assert _files(here / "site") == ["a", "deckbuild-assets"]
+
+
+def test_a_gone_decks_site_folder_replaced_while_the_browser_works_is_kept(here: Path) -> None:
+    """The folder is checked again, under the site's lock, just before it is removed."""
+    _three_decks()
+    Path("decks/a.md").write_text(Path("decks/a.md").read_text().replace("# S0", "# T0"))
+
+    def replace_c() -> None:
+        shutil.rmtree(here / "site" / "c")
+        (here / "site" / "c").mkdir()
+        (here / "site" / "c" / "index.html").write_text("<p>my own page</p>\n")
+
+    full = _shots([], StandIn(meanwhile=replace_c), full=True)
+    assert _names(full.extra) == ["shots/b_320x200.png", "shots/c_320x200.png", "site/b", "site/c"]
+    assert _names(full.removed) == ["shots/b_320x200.png", "shots/c_320x200.png", "site/b"]
+    assert (here / "site" / "c" / "index.html").read_text() == "<p>my own page</p>\n"
