@@ -8,8 +8,11 @@ the Report's lists, the manifests, the jobs asked for and the messages in full.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import io
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ from typing import Any
 import pytest
 from PIL import Image, PngImagePlugin
 
+import deckbuild.browser.capture
 from deckbuild.browser.capture import Capture, DeckJob
 from deckbuild.browser.shots import Report, ShotOptions, manifest_name, read_manifest, take_shots
 from deckbuild.build import Shard
@@ -249,6 +253,20 @@ def test_check_reads_only(here: Path) -> None:
     assert after == before and stand.jobs == [] and calls == []
 
 
+def test_check_answers_while_another_run_writes_the_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    deck = _deck("talk.md", _slides(1))
+    _shots([deck])
+    monkeypatch.setenv("DECKBUILD_LOCK_TIMEOUT", "0")  # a run that waits for the lock gives up at once
+    held = os.open(SHOTS, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as another deckbuild process holds it
+        assert _names(_shots([deck], check=True).unchanged) == ["shots/talk_320x200.png"]
+        with pytest.raises(DeckError, match="another deckbuild run is writing this folder"):
+            _shots([deck])
+    finally:
+        os.close(held)
+
+
 def test_a_missing_image_is_missing_and_a_changed_or_edited_one_stale() -> None:
     deck = _deck("talk.md", _slides(3))
     _shots([deck])
@@ -386,3 +404,182 @@ def test_a_gone_decks_site_folder_replaced_while_the_browser_works_is_kept(here:
     assert _names(full.extra) == ["shots/b_320x200.png", "shots/c_320x200.png", "site/b", "site/c"]
     assert _names(full.removed) == ["shots/b_320x200.png", "shots/c_320x200.png", "site/b"]
     assert (here / "site" / "c" / "index.html").read_text() == "<p>my own page</p>\n"
+
+
+# --- what a run does with the captures: sizes, bytes, progress, problems -------------------------------------
+
+GREEN, RED = (0, 160, 0), (200, 0, 0)
+
+
+def _banded(job: DeckJob, h: int, v: int, size: tuple[int, int]) -> bytes:
+    """A capture with a green band down its left edge (a sixteenth of the width), red elsewhere."""
+    image = Image.new("RGB", size, RED)
+    image.paste(GREEN, (0, 0, size[0] // 16, size[1]))
+    out = io.BytesIO()
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", f"the browser's own PNG of {job.slug} #/{h}/{v}")
+    image.save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _pixels(path: Path, *points: tuple[int, int]) -> tuple[tuple[int, int], list[Any]]:
+    with Image.open(path) as image:
+        rgb = image.convert("RGB")
+        return image.size, [rgb.getpixel(p) for p in points]
+
+
+def test_each_slide_is_captured_once_and_written_at_every_size(here: Path) -> None:
+    deck = _deck("talk.md", _slides(2), "shots:\n  sizes: [320x200, 160x100, 200x200]\n")
+    stand = StandIn(paint=_banded, reverse=True)
+    progress: list[tuple[int, int, str]] = []
+    report = take_shots(
+        [deck], ShotOptions(capture=stand), lambda done, total, what: progress.append((done, total, what))
+    )
+    (job,) = stand.jobs
+    assert job.slides == ((0, 0), (1, 0)) and [d[1:3] for d in stand.delivered] == [(1, 0), (0, 0)]
+    assert progress == [(1, 2, "talk #/1/0"), (2, 2, "talk #/0/0")]
+    names = [f"talk{index}_{size}.png" for index in ("", "_1") for size in ("160x100", "200x200", "320x200")]
+    assert _names(report.written) == sorted(f"shots/{n}" for n in names) and report.unchanged == []
+    captured = {(h, v): png for _, h, v, png in stand.delivered}
+    for index, slide in (("", (0, 0)), ("_1", (1, 0))):
+        # the slide's own size: the browser's bytes as they came; the others resized (pad by default)
+        assert (SHOTS / f"talk{index}_320x200.png").read_bytes() == captured[slide]
+        assert _pixels(SHOTS / f"talk{index}_160x100.png", (2, 50), (100, 50)) == ((160, 100), [GREEN, RED])
+        assert _pixels(SHOTS / f"talk{index}_200x200.png", (2, 2), (100, 100)) == ((200, 200), [GREEN, RED])
+    entries = read_manifest(SHOTS)
+    assert sorted(entries) == sorted(names)
+    for name in names:
+        assert entries[name]["deck"] == "talk"
+        assert entries[name]["sha256"] == hashlib.sha256((SHOTS / name).read_bytes()).hexdigest()
+    # --fit crop changes only the image of another aspect: cut from the middle, so no green edge
+    crop = _shots([deck], StandIn(paint=_banded), fit="crop")
+    assert _names(crop.written) == ["shots/talk_1_200x200.png", "shots/talk_200x200.png"]
+    assert _pixels(SHOTS / "talk_200x200.png", (2, 2), (100, 100)) == ((200, 200), [RED, RED])
+
+
+def _measure(h: int, v: int, line: int, **found: Any) -> dict[str, Any]:
+    """One slide as `check`'s page script measures it."""
+    slide: dict[str, Any] = {"line": line, "h": h, "v": v, "broken": [], "images": [], "overflow": []}
+    slide.update({"clipped": [], "links": [], "families": [], "missing": [], "empty": False})
+    return {**slide, **found}
+
+
+PROBLEMS_STAND_IN: dict[str, Any] = {
+    "reverse": True,
+    "problems": {
+        (0, 0): ["console error: boom"],
+        (1, 0): ["failed request: pic.png (404)", "console error: b is not defined"],  # as the page said them
+    },
+    "measures": [
+        _measure(0, 0, 4, families=["Fancy"], missing=["\u4e2d"]),
+        _measure(1, 0, 6, overflow=[{"px": 12, "side": "bottom", "what": "a table"}]),
+    ],
+}
+SAID = [
+    "talk.md: slide #/0/0: console error: boom",
+    "talk.md: slide #/1/0: failed request: pic.png (404)",
+    "talk.md: slide #/1/0: console error: b is not defined",
+]
+FONT = (
+    "talk.md:4: slide 0/0: text in 'Fancy' is set in a fallback font: the web font did not load"
+    " (the text falls back to another font: check the @font-face url and the font file)"
+)
+GLYPH = (
+    "talk.md:4: slide 0/0: no glyph for U+4E2D in any font"
+    " (no font has these characters, so they show as boxes: use a font that has them, or remove them)"
+)
+OVERFLOW = (
+    "talk.md:6: slide 1/0: content overflows the slide: 12 px past the bottom (a table sticks out most)"
+    " (shorten the slide, split it in two, or make its text smaller)"
+)
+
+
+def test_problems_are_said_in_slide_order_then_missing_glyphs_and_fonts_only() -> None:
+    deck = _deck("talk.md", "# A\n\n# B\n")
+    stand = StandIn(**PROBLEMS_STAND_IN)
+    report = _shots([deck], stand)
+    assert report.warnings == [*SAID, FONT, GLYPH]
+    assert [(job.measure, job.measure_all) for job in stand.jobs] == [(True, False)]
+
+
+def test_strict_fails_naming_every_problem_that_check_finds_after_writing_the_images() -> None:
+    deck = _deck("talk.md", "# A\n\n# B\n")
+    stand = StandIn(**PROBLEMS_STAND_IN)
+    with pytest.raises(DeckError) as caught:
+        _shots([deck], stand, strict=True)
+    assert str(caught.value) == (
+        "6 problem(s) while rendering slides:\n  "
+        + "\n  ".join([*SAID, FONT, GLYPH, OVERFLOW])
+        + " (fix them, or run without --strict)"
+    )
+    assert [(job.measure, job.measure_all) for job in stand.jobs] == [(True, True)]
+    assert sorted(read_manifest(SHOTS)) == ["talk_1_320x200.png", "talk_320x200.png"]
+    assert _names(_shots([deck], check=True).unchanged) == ["shots/talk_320x200.png", "shots/talk_1_320x200.png"]
+
+
+def test_a_capture_that_fails_midway_keeps_the_manifest_of_what_was_written() -> None:
+    deck = _deck("talk.md", _slides(3))
+    with pytest.raises(DeckError) as caught:
+        _shots([deck], StandIn(fail_after=2))
+    assert str(caught.value) == "the browser crashed while capturing talk #/2/0"
+    assert sorted(read_manifest(SHOTS)) == ["talk_1_320x200.png", "talk_320x200.png"]
+    report = _shots([deck], check=True)
+    assert _names(report.missing) == ["shots/talk_2_320x200.png"] and len(report.unchanged) == 2
+
+
+# --- what the capture is asked for ---------------------------------------------------------------------------
+
+
+def test_a_job_names_its_slides_size_scale_and_fragments() -> None:
+    deck = _deck("talk.md", "# A\n\n## A1\n\n# B\n\n# C\n", "shots:\n  scale: 2\n  fragments: initial\n")
+    stand = StandIn()
+    _shots([deck], stand, slides="2,0/1", browser_path=Path("chrome"), timeout=7.0, jobs=3)
+    (job,) = stand.jobs
+    assert (job.slug, job.width, job.height, job.scale, job.fragments) == ("talk", 320, 200, 2.0, "initial")
+    assert job.slides == ((2, 0), (0, 1)) and job.url == (Path("site/talk/index.html").resolve().as_uri())
+    assert stand.calls == [{"pages": 3, "browser_path": Path("chrome"), "timeout": 7.0}]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "fast_png"),
+    [(("640x400",), False), (("320x200",), True), (("640x400", "320x200"), False), (("100x100", "90x90"), True)],
+)
+def test_a_job_may_take_a_fast_png_only_when_every_image_is_resized(sizes: tuple[str, ...], fast_png: bool) -> None:
+    """At --scale 2 the capture of a 320x200 slide is 640x400: written as it comes when that size is asked."""
+    deck = _deck("talk.md", _slides(1))
+    stand = StandIn()
+    _shots([deck], stand, scale=2.0, sizes=sizes)
+    (job,) = stand.jobs
+    assert job.fast_png is fast_png
+    if "640x400" in sizes:
+        assert (SHOTS / "talk_640x400.png").read_bytes() == stand.delivered[0][3]
+
+
+def test_a_page_kept_open_is_told_what_it_shows_and_not_told_without_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in (serve --shots keeps one browser and its pages) gets the page's frame and whether new slides
+    can go into it; capture_decks, which opens fresh pages, gets neither."""
+    deck = _deck("talk.md", "# A\n\n![](pic.png)\n\n# B\n")
+    Path("pic.png").write_bytes(_png((8, 8), (1, 2, 3)))
+    stand = StandIn()
+    _shots([deck], stand)
+    _shots([deck], stand, force=True)
+    Path("pic.png").write_bytes(_png((8, 8), (3, 2, 1)))  # the same URL, other bytes: a kept page has the old
+    _shots([deck], stand)
+    first, same, changed = stand.jobs
+    assert len(first.frame) == 64 and int(first.frame, 16) >= 0
+    assert same.frame == first.frame and changed.frame != first.frame
+    assert changed.slides == ((0, 0),) and all(job.swappable is True for job in stand.jobs)
+    fresh = StandIn()
+    monkeypatch.setattr(deckbuild.browser.capture, "capture_decks", fresh)
+    take_shots([deck], ShotOptions(force=True))
+    (job,) = fresh.jobs
+    assert (job.frame, job.swappable) == ("", False)
+
+
+@pytest.mark.parametrize("slide", ["<script>document.title = 'x'</script>\n\nhi", "```mermaid\ngraph TD; A-->B\n```"])
+def test_a_slide_with_a_script_or_a_diagram_never_goes_into_a_kept_page(slide: str) -> None:
+    deck = _deck("talk.md", f"# A\n\n# B\n\n{slide}\n")
+    stand = StandIn()
+    _shots([deck], stand)
+    (job,) = stand.jobs
+    assert job.swappable is False and len(job.frame) == 64
