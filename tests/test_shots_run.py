@@ -253,6 +253,16 @@ def test_check_reads_only(here: Path) -> None:
     assert after == before and stand.jobs == [] and calls == []
 
 
+def test_a_run_with_nothing_changed_starts_no_capture_and_writes_nothing(here: Path) -> None:
+    deck = _deck("talk.md", _slides(2), "shots:\n  sizes: [320x200, 160x100]\n")
+    _shots([deck])
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(here.rglob("*")) if p.is_file()}
+    stand = StandIn()
+    report = _shots([deck], stand)
+    assert stand.calls == [] and report.written == [] and report.removed == [] and len(report.unchanged) == 4
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(here.rglob("*")) if p.is_file()} == before
+
+
 def test_check_answers_while_another_run_writes_the_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     deck = _deck("talk.md", _slides(1))
     _shots([deck])
