@@ -98,7 +98,11 @@ def test_a_broken_manifest_is_an_error_that_says_how_to_recover(here: Path, text
     before = tree(here)
     for args in (("shots", "talk.md", "-o", "shots"), ("shots", "talk.md", "-o", "shots", "--check")):
         result = run(*args)
-        assert_user_error(result, f"shots/{MANIFEST}: {message}", "(run with --force to rewrite it")
+        assert_user_error(
+            result,
+            f"shots/{MANIFEST}: {message}",
+            "(restore it from git, or delete it and the images it listed and run again",
+        )
     assert tree(here) == before
 
 

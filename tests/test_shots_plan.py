@@ -529,14 +529,17 @@ def test_a_manifest_that_is_a_link_or_not_text_is_an_error_saying_what_to_do(her
     out.mkdir()
     (here / "elsewhere.json").write_text(json.dumps({"version": 1, "images": {}}), encoding="utf-8")
     (out / ".deckbuild-shots.a.json").symlink_to(here / "elsewhere.json")
-    message = "shots/.deckbuild-shots.a.json: the manifest is a symlink (delete it and run with --force)"
+    message = (
+        "shots/.deckbuild-shots.a.json: the manifest is a symlink "
+        "(restore it from git, or delete it and the images it listed and run again)"
+    )
     assert _error(lambda: read_manifest(out)) == message
     assert _error(lambda: read_manifest(out, force=True)) == message
     (out / ".deckbuild-shots.a.json").unlink()
     (out / ".deckbuild-shots.a.json").write_bytes(b"\xff{}")
     assert _error(lambda: read_manifest(out)) == (
         "shots/.deckbuild-shots.a.json: cannot read the manifest ('utf-8' codec can't decode byte 0xff in "
-        "position 0: invalid start byte) (run with --force to rewrite it)"
+        "position 0: invalid start byte) (restore it from git, or delete it and the images it listed and run again)"
     )
     assert read_manifest(out, force=True) == {}
 

@@ -36,6 +36,9 @@ MANIFEST = ".deckbuild-shots.json"  # one manifest per folder, as deckbuild wrot
 _DECK_MANIFEST = re.compile(r"^\.deckbuild-shots\.(?P<deck>[^/\\]+)\.json$")  # one per deck, now
 DEFAULT_NAME = "{slug}{_index}_{width}x{height}.png"
 _RENDERER = 3  # bump when capture code changes what pixels come out
+# A manifest that cannot be read lists no image, and an image no manifest lists is never written over (it
+# may be the user's): --force alone cannot get past that, so the way out is git, or clearing the images.
+_UNREADABLE = "restore it from git, or delete it and the images it listed and run again"
 
 
 @dataclass(frozen=True)
@@ -333,7 +336,7 @@ def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]
 
 def _read_one(path: Path, force: bool) -> dict[str, dict[str, str]]:
     if path.is_symlink():
-        raise DeckError("the manifest is a symlink", path=path, hint="delete it and run with --force")
+        raise DeckError("the manifest is a symlink", path=path, hint=_UNREADABLE)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -341,20 +344,18 @@ def _read_one(path: Path, force: bool) -> dict[str, dict[str, str]]:
     except (OSError, UnicodeDecodeError) as exc:
         if force:
             return {}
-        raise DeckError(f"cannot read the manifest ({exc})", path=path, hint="run with --force to rewrite it") from None
+        raise DeckError(f"cannot read the manifest ({exc})", path=path, hint=_UNREADABLE) from None
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         if force:
             return {}
-        raise DeckError(
-            f"the manifest is not valid JSON ({exc})", path=path, hint="run with --force to rewrite it"
-        ) from None
+        raise DeckError(f"the manifest is not valid JSON ({exc})", path=path, hint=_UNREADABLE) from None
     images = data.get("images") if isinstance(data, dict) else None
     if not isinstance(images, dict):
         if force:
             return {}
-        raise DeckError("the manifest has no 'images' map", path=path, hint="run with --force to rewrite it")
+        raise DeckError("the manifest has no 'images' map", path=path, hint=_UNREADABLE)
     entries: dict[str, dict[str, str]] = {}
     for name, entry in images.items():
         fields = ("deck", "key", "sha256")
