@@ -392,47 +392,43 @@ def test_a_context_that_will_not_close_holds_nothing_up(monkeypatch: pytest.Monk
 # --- what goes wrong, and how it is said ---------------------------------------------------------------
 
 
-def test_a_deck_that_does_not_load_in_time_says_so() -> None:
+def _fails(timeout: float, **trouble: Any) -> str:
+    """What a run of one deck says when the fake browser has ``trouble`` (its flags, e.g. show_hangs=True)."""
     browser = _Browser()
-    browser.load_times_out = True
-    assert _error(lambda: _capture(browser, [_job()], timeout=5.0)) == (
+    for flag, value in trouble.items():
+        setattr(browser, flag, value)
+    return _error(lambda: _capture(browser, [_job()], timeout=timeout))
+
+
+def test_a_deck_that_does_not_load_in_time_says_so() -> None:
+    assert _fails(5.0, load_times_out=True) == (
         "loading the deck talk did not finish in 5 s "
         "(a file or server the deck uses does not answer; fix the link, or raise --timeout)"
     )
-    browser = _Browser()
-    browser.prepare_hangs = True  # fonts that never load: bounded by the same timeout
-    assert _error(lambda: _capture(browser, [_job()], timeout=0.05)).startswith(
-        "loading the deck talk did not finish in 0.05 s"
-    )
+    # Fonts that never load: bounded by the same timeout.
+    assert _fails(0.05, prepare_hangs=True).startswith("loading the deck talk did not finish in 0.05 s")
 
 
 def test_a_page_sent_away_while_the_deck_loads_is_said_at_once() -> None:
-    browser = _Browser()
-    browser.away_on_load = "https://example.org/elsewhere"
-    assert _error(lambda: _capture(browser, [_job()], timeout=5.0)) == (
+    assert _fails(5.0, away_on_load="https://example.org/elsewhere") == (
         "the deck talk left its page while loading (for https://example.org/elsewhere) (a script or refresh on "
         "one of its slides changes the page's location; remove it from the slide)"
     )
 
 
 def test_a_slide_that_does_not_render_in_time_names_its_stage() -> None:
-    browser = _Browser()
-    browser.show_hangs = True
-    assert _error(lambda: _capture(browser, [_job()], timeout=0.05)) == (
+    assert _fails(0.05, show_hangs=True) == (
         "slide #/0/0 of talk did not finish rendering in 0.05 s (waiting for images) "
         "(check the slide's images and fonts, or raise --timeout)"
     )
-    browser = _Browser()
-    browser.capture_hangs = True  # Chromium's capture call is bounded too
-    assert _error(lambda: _capture(browser, [_job()], timeout=0.05)).startswith(
+    # Chromium's capture call is bounded too.
+    assert _fails(0.05, capture_hangs=True).startswith(
         "slide #/0/0 of talk did not finish rendering in 0.05 s (waiting for images)"
     )
 
 
 def test_a_page_too_stuck_to_say_its_stage_is_said_so() -> None:
-    browser = _Browser()
-    browser.show_hangs = browser.stage_hangs = True  # the stage is asked for 2 s
-    error = _error(lambda: _capture(browser, [_job()], timeout=0.05))
+    error = _fails(0.05, show_hangs=True, stage_hangs=True)  # the stage is asked for 2 s
     assert error.startswith("slide #/0/0 of talk did not finish rendering in 0.05 s (waiting for the page to respond)")
 
 
