@@ -89,7 +89,8 @@ YAML_HINT = "(check indentation and quote values that contain ':')"
         ),
         (
             "title: T\nauthor: [a, b\n",
-            "talk.md:3: invalid YAML in front matter: expected ',' or ']', but got '<stream end>'" + " " + YAML_HINT,
+            "talk.md:3: invalid YAML in front matter: the '[' on this line is not closed by the end of the front "
+            "matter (add the closing ])",
         ),
         (
             "title: T\n\ttheme: x\n",
@@ -109,10 +110,15 @@ YAML_HINT = "(check indentation and quote values that contain ':')"
         (
             'title: "My talk\nauthor: Me\n',
             "talk.md:2: invalid YAML in front matter: the quote on this line is not closed "
-            "(found unexpected end of stream on line 3) (add the closing quote)",
+            "by the end of the front matter (add the closing quote)",
+        ),
+        (
+            'author: Me\ntitle: "My talk\n',
+            "talk.md:3: invalid YAML in front matter: the quote on this line is not closed "
+            "by the end of the front matter (add the closing quote)",
         ),
     ],
-    ids=["colon-in-value", "unclosed-list", "tab", "list-item", "list-left-open", "quote-left-open"],
+    ids=["colon-in-value", "unclosed-list", "tab", "list-item", "list-left-open", "quote-left-open", "quote-at-end"],
 )
 def test_invalid_yaml_is_reported_at_the_line_of_the_problem(here: Path, front: str, line: str) -> None:
     write(here / "talk.md", f"---\n{front}---\n# A\n")

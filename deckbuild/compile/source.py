@@ -143,11 +143,13 @@ def _yaml_error(exc: yaml.MarkedYAMLError, path: Path, first_line: int, what: st
     mark = exc.problem_mark or exc.context_mark
     line = first_line + mark.line if mark else first_line
     opened, problem = exc.context or "", exc.problem or str(exc)
-    if exc.context_mark and exc.problem_mark and exc.context_mark.line < exc.problem_mark.line:
+    at_end = "end of stream" in problem or "<stream end>" in problem
+    if exc.context_mark and exc.problem_mark and (exc.context_mark.line < exc.problem_mark.line or at_end):
         kind = "quote" if "quoted" in opened else "'['" if "flow sequence" in opened else "'{'"
         if "quoted" in opened or "flow" in opened:
             return DeckError(
-                f"invalid YAML in {what}: the {kind} on this line is not closed ({problem} on line {line})",
+                f"invalid YAML in {what}: the {kind} on this line is not closed "
+                + (f"by the end of the {what}" if at_end else f"({problem} on line {line})"),
                 path=path,
                 line=first_line + exc.context_mark.line,
                 hint="add the closing quote" if kind == "quote" else f"add the closing {']' if '[' in kind else '}'}",
