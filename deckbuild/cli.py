@@ -21,6 +21,13 @@ def _versions() -> str:
     return f"deckbuild {__version__}, reveal.js {pinned_reveal_version()}"
 
 
+# Exit codes, documented in the README: 0 done, 1 a problem with the input (a DeckError), 2 a usage
+# error (click's own: an unknown option, a missing argument), 3 a bug in deckbuild, 130 interrupted.
+EXIT_INPUT = 1
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+
 class _Group(click.Group):
     """Turns a DeckError into one ``path:line: message (hint)`` line and exit code 1."""
 
@@ -29,18 +36,21 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except DeckError as exc:
             click.echo(str(exc), err=True)
-            sys.exit(1)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            sys.exit(EXIT_INPUT)
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception:
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             else:
                 click.echo("internal error: this is a bug in deckbuild (run again with --debug for details)", err=True)
-            sys.exit(2)
+            sys.exit(EXIT_INTERNAL)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(message="%(version)s", version=_versions())
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.pass_context

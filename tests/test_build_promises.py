@@ -104,7 +104,7 @@ def test_an_aliased_key_is_reported_at_its_own_line(here: Path, key: str) -> Non
     assert result.stderr.startswith("talk.md:4: unknown code highlighting style 'nope' ("), result.stderr
 
 
-def test_an_internal_error_exits_2_without_a_traceback(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_internal_error_exits_3_without_a_traceback(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (here / "talk.md").write_text("# A\n", encoding="utf-8")
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -112,10 +112,10 @@ def test_an_internal_error_exits_2_without_a_traceback(here: Path, monkeypatch: 
 
     monkeypatch.setattr(deckbuild.build, "write_site", broken)
     result = _build("talk.md", "-o", "site")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert result.stderr == "internal error: this is a bug in deckbuild (run again with --debug for details)\n"
     debug = CliRunner().invoke(main, ["--debug", "build", "talk.md", "-o", "site"])
-    assert debug.exit_code == 2 and "RuntimeError: a bug" in debug.stderr
+    assert debug.exit_code == 3 and "RuntimeError: a bug" in debug.stderr
 
 
 def test_a_write_failing_after_others_succeeded_leaves_the_previous_site(
