@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import DeckError
+from .errors import DeckError, display_path, shown
 from .settings import describe, find_settings
 
 
@@ -19,6 +19,11 @@ def _versions() -> str:
     from .compile.assets import pinned_reveal_version
 
     return f"deckbuild {__version__}, reveal.js {pinned_reveal_version()}"
+
+
+def _echo(message: object = "", err: bool = False) -> None:
+    """Print a line of output: every line deckbuild prints passes here, its unseen characters escaped."""
+    click.echo(shown(str(message), lines=True), err=err)
 
 
 # Exit codes, documented in the README: 0 done, 1 a problem with the input (a DeckError), 2 a usage
@@ -35,10 +40,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except DeckError as exc:
-            click.echo(str(exc), err=True)
+            _echo(str(exc), err=True)
             sys.exit(EXIT_INPUT)
         except (KeyboardInterrupt, click.Abort):
-            click.echo("interrupted", err=True)
+            _echo("interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -46,7 +51,7 @@ class _Group(click.Group):
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             else:
-                click.echo("internal error: this is a bug in deckbuild (run again with --debug for details)", err=True)
+                _echo("internal error: this is a bug in deckbuild (run again with --debug for details)", err=True)
             sys.exit(EXIT_INTERNAL)
 
 
@@ -106,11 +111,11 @@ def build(
     )
     for built in built_decks:
         for warning in built.deck.warnings:
-            click.echo(str(warning), err=True)
+            _echo(str(warning), err=True)
     for built in built_decks:
         state = "built" if built.changed else "unchanged"
         count = built.deck.slide_count
-        click.echo(f"{state}: {built.folder / 'index.html'} ({count} slide{'' if count == 1 else 's'})")
+        _echo(f"{state}: {display_path(built.folder / 'index.html')} ({count} slide{'' if count == 1 else 's'})")
     if run_check:
         from .browser.check import check_built
 
@@ -122,17 +127,17 @@ def _report_problems(problems: list[Any], output: str, *, warn_only: bool) -> No
     from .browser.check import problems_json
 
     if output == "json":
-        click.echo(problems_json(problems))
+        _echo(problems_json(problems))
     else:
         for problem in problems:
-            click.echo(str(problem))
+            _echo(str(problem))
     if problems:
         decks = len({problem.path for problem in problems})
-        click.echo(f"{len(problems)} problem(s) in {decks} deck(s)", err=True)
+        _echo(f"{len(problems)} problem(s) in {decks} deck(s)", err=True)
         if not warn_only:
             sys.exit(1)
     elif output != "json":
-        click.echo("no problems found", err=True)
+        _echo("no problems found", err=True)
 
 
 _BROWSER_PATH = click.option(
@@ -203,15 +208,15 @@ def pdf(decks: tuple[Path, ...], **options: Any) -> None:
     if settings.check:
         for label, paths in (("missing", report.missing), ("stale", report.stale)):
             for path in paths:
-                click.echo(f"{label}: {path}")
+                _echo(f"{label}: {display_path(path)}")
         if report.missing or report.stale:
-            click.echo("PDFs are out of date (run: deckbuild pdf)", err=True)
+            _echo("PDFs are out of date (run: deckbuild pdf)", err=True)
             sys.exit(1)
-        click.echo(f"up to date: {len(report.unchanged)} PDFs")
+        _echo(f"up to date: {len(report.unchanged)} PDFs")
         return
     for path in report.written:
-        click.echo(f"wrote: {path}")
-    click.echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged")
+        _echo(f"wrote: {display_path(path)}")
+    _echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged")
 
 
 @main.command()
@@ -243,7 +248,7 @@ def serve(
         theme=theme,
         open_browser=open_browser,
         say=click.echo,
-        warn=lambda line: click.echo(line, err=True),
+        warn=lambda line: _echo(line, err=True),
         debug=(ctx.obj or {}).get("debug", False),
         shots=shots,
         browser_path=browser_path,
@@ -256,7 +261,7 @@ def new(name: str) -> None:
     """Write decks/NAME.md, a deck to start from (never over an existing file)."""
     from .starter import write_starter
 
-    click.echo(f"wrote: {write_starter(name, find_settings().decks)}")
+    _echo(f"wrote: {display_path(write_starter(name, find_settings().decks))}")
 
 
 @main.command()
@@ -264,7 +269,7 @@ def setup() -> None:
     """Install the pinned reveal.js into the user cache (for a pip-installed deckbuild)."""
     from .compile.assets import install_assets
 
-    click.echo(f"installed: {install_assets()}")
+    _echo(f"installed: {install_assets()}")
 
 
 @main.command()
@@ -273,7 +278,7 @@ def browser(browser_path: Path | None) -> None:
     """Print the Chromium that screenshots will use (exit 1, saying how to install one, if none)."""
     from .browser.session import find_browser
 
-    click.echo(str(find_browser(browser_path)))
+    _echo(str(find_browser(browser_path)))
 
 
 @main.command()
@@ -311,22 +316,22 @@ def shots(decks: tuple[Path, ...], sizes: tuple[str, ...], **options: Any) -> No
         if progress is not None:
             progress.stop()  # before any error is printed
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _echo(f"warning: {warning}", err=True)
     if settings.check:
         problems = [("missing", report.missing), ("stale", report.stale), ("extra", report.extra)]
         for label, paths in problems:
             for path in paths:
-                click.echo(f"{label}: {path}")
+                _echo(f"{label}: {display_path(path)}")
         if any(paths for _, paths in problems):
-            click.echo(f"screenshots are out of date (run: {_rerun_command('--check')})", err=True)
+            _echo(f"screenshots are out of date (run: {_rerun_command('--check')})", err=True)
             sys.exit(1)
-        click.echo(f"up to date: {len(report.unchanged)} images")
+        _echo(f"up to date: {len(report.unchanged)} images")
         return
     for path in report.written:
-        click.echo(f"wrote: {path}")
+        _echo(f"wrote: {display_path(path)}")
     for path in report.removed:
-        click.echo(f"removed: {path}")
-    click.echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
+        _echo(f"removed: {display_path(path)}")
+    _echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
 
 
 @main.command()
@@ -340,7 +345,7 @@ def post(deck: Path, post: Path | None, base_url: str | None) -> None:
 
     result = write_post(deck, find_settings(), post=post, base_url=base_url)
     state = "created" if result.created else "updated" if result.changed else "unchanged"
-    click.echo(f"{state}: {display_path(result.path)}")
+    _echo(f"{state}: {display_path(result.path)}")
 
 
 def _rerun_command(without: str) -> str:
@@ -409,7 +414,7 @@ def themes(gallery: bool, out: Path, browser_path: Path | None) -> None:
     width = max(len(name) for name in names)
     for name, folder in names.items():
         if folder is None:
-            click.echo(f"{name:<{width}}  reveal.js {assets.reveal_version}")
+            _echo(f"{name:<{width}}  reveal.js {assets.reveal_version}")
             continue
         theme = load_project_theme(folder, assets)
         details = [f"extends {theme.extends}"] if theme.extends else []
@@ -417,12 +422,12 @@ def themes(gallery: bool, out: Path, browser_path: Path | None) -> None:
             details.append("fonts " + ", ".join(dict.fromkeys(face.package for face in theme.fonts)))
         if theme.templates:
             details.append("templates " + ", ".join(sorted(p.name for p in theme.templates.glob("*.j2"))))
-        click.echo(f"{name:<{width}}  {theme_origin(folder)}" + (f"  ({'; '.join(details)})" if details else ""))
+        _echo(f"{shown(name):<{width}}  {theme_origin(folder)}" + (f"  ({'; '.join(details)})" if details else ""))
     if gallery:
         from .publish.gallery import render_gallery
 
         for path in render_gallery(out, list(names), assets, themes_dir, browser_path):
-            click.echo(f"wrote: {path}")
+            _echo(f"wrote: {display_path(path)}")
 
 
 @main.group()
@@ -438,9 +443,9 @@ def github(shards: int, package: str) -> None:
     from .errors import display_path
     from .publish.ci import write_workflow
 
-    click.echo(f"wrote: {display_path(write_workflow(find_settings(), shards=shards, package=package))}")
+    _echo(f"wrote: {display_path(write_workflow(find_settings(), shards=shards, package=package))}")
     if package == "deckbuild":
-        click.echo(
+        _echo(
             "warning: the workflow runs `pip install deckbuild`; if deckbuild is not on your package index, "
             "write the requirement you installed it from in its DECKBUILD line, or run again with "
             "--package 'deckbuild @ git+https://...' (docs/ci.md)",
@@ -454,4 +459,4 @@ def config() -> None:
     rows = describe(find_settings())
     width = max(len(key) for key, _, _ in rows)
     for key, value, origin in rows:
-        click.echo(f"{key:<{width}}  {value}  ({origin})")
+        _echo(f"{key:<{width}}  {value}  ({origin})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,16 +52,37 @@ class DeckErrors(DeckError):
         return "\n".join(shown)
 
 
-def display_path(path: Path) -> str:
-    """Show a path relative to the working directory when it is below it."""
+# Characters a terminal acts on instead of showing: C0 and C1 controls (a newline in a file name would
+# forge a line of output, ESC starts a terminal sequence) and the bidi controls that reorder what
+# follows them (a name that reads "talk.md" but is "dm.klat" with U+202E).
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSEEN_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: str, *, lines: bool = False) -> str:
+    """``text`` with every control and bidi character written as an escape (``\\x1b``, ``\\u202e``).
+
+    ``lines``: keep newlines (a message of several lines); a name from input never keeps them.
+    """
+    return (_UNSEEN_BUT_NEWLINE if lines else _UNSEEN).sub(_escape, text)
+
+
+def display_path(path: Path | str) -> str:
+    """Show a path relative to the working directory when it is below it, its unseen characters escaped."""
     try:
-        return (
+        text = (
             os.path.relpath(os.path.abspath(path))
             if Path(os.path.abspath(path)).is_relative_to(Path.cwd())
             else str(path)
         )
     except ValueError:
-        return str(path)
+        text = str(path)
+    return shown(text)
 
 
 @dataclass(frozen=True)
