@@ -17,8 +17,8 @@ from .compile.outline import split_deck
 from .compile.render import Look, Page, render_deck
 from .compile.source import read_source
 from .compile.themes import DEFAULT_THEME, find_themes_dir, resolve_highlight, resolve_theme, theme_names
-from .errors import DeckError, DeckErrors, DeckWarning
-from .paths import inside
+from .errors import DeckError, DeckErrors, DeckWarning, display_path
+from .paths import clash_key, inside
 from .publish.index import THUMBNAIL_SIZE, index_entry, index_look, render_index
 from .publish.site import DeckOutput, write_site
 from .settings import Settings
@@ -211,7 +211,7 @@ def build(
     assets = find_assets()
     loaded = []
     problems: list[DeckError] = []
-    slugs: dict[str, Path] = {}
+    slugs: dict[str, tuple[Path, str]] = {}
     for path in find_decks(paths, folder=project.decks):
         try:
             deck, look, page = load_and_render(path, project, assets, theme=theme, separators=separators)
@@ -226,15 +226,22 @@ def build(
                     hint="rename the file",
                 )
             )
-        elif deck.slug in slugs:
+        elif clash_key(deck.slug) in slugs:
+            other, other_slug = slugs[clash_key(deck.slug)]
+            same = ""
+            if other_slug != deck.slug:  # one folder on macOS and Windows, two here
+                differs = (
+                    "only in case" if other_slug.casefold() == deck.slug.casefold() else "only in its Unicode form"
+                )
+                same = f": a name that differs {differs}, which is the same folder on macOS and Windows"
             problems.append(
                 DeckError(
-                    f"two decks would be written to {deck.slug}/ (the other is {slugs[deck.slug]})",
+                    f"two decks would be written to {deck.slug}/ (the other is {display_path(other)}{same})",
                     path=path,
                     hint="rename one of the files",
                 )
             )
-        slugs[deck.slug] = path
+        slugs[clash_key(deck.slug)] = (path, deck.slug)
         loaded.append((deck, look, page))
     if problems:
         raise problems[0] if len(problems) == 1 else DeckErrors(problems)

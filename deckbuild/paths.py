@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from .errors import DeckError
@@ -78,3 +79,13 @@ def regular_files(folder: Path, *, what: str) -> list[Path]:
                 found.append(path)
         dirs[:] = [d for d in dirs if not (Path(here) / d).is_symlink()]
     return sorted(found)
+
+
+def clash_key(name: str) -> str:
+    """The form of a file name under which two names are one file somewhere deckbuild's output goes.
+
+    macOS and Windows file systems ignore case, and macOS stores names decomposed: ``Talk`` and
+    ``talk``, or ``café`` typed as NFC and as NFD, are one folder there (a clone, a GitHub Pages
+    checkout), though two here.
+    """
+    return unicodedata.normalize("NFC", name).casefold()
