@@ -261,8 +261,11 @@ def read_meta(source: Source) -> DeckMeta:
     # Other tools' keys become deckbuild's, or a warning each (dialects.py).
     translated = translate_keys(source.path, items, lines, known={*_KEYS, "shots"})
     lines = translated.lines
+    warnings = list(translated.warnings)
+    given: dict[str, str] = {}  # field -> the key that set it, for aliases given twice
+    at = dict(lines)  # each key's own line (``lines`` gains the fields' lines as they are set)
     for key, value in translated.items:
-        line = lines.get(key)
+        line = at.get(key)
         if key == "shots":
             values["shots"] = _shots(source, value, line)
             continue
@@ -279,12 +282,23 @@ def read_meta(source: Source) -> DeckMeta:
                 else "known keys: " + ", ".join(sorted({*_KEYS, "shots", "pdf"})),
             )
         name, convert = _KEYS[key]
+        if name in given:
+            first = given[name]
+            warnings.append(
+                DeckWarning(
+                    f"'{key}' and '{first}' (line {at.get(first) or '?'}) set the same thing; '{key}' is used"
+                    f" (keep one of them)",
+                    source.path,
+                    line,
+                )
+            )
+        given[name] = key
         try:
             values[name] = convert(value)
         except ValueError as exc:
             raise DeckError(f"'{key}' {exc}", path=source.path, line=line, hint=f"got {value!r}") from None
         lines[name] = line or 0
-    return DeckMeta(**values, dialect=translated.dialect, lines=lines, warnings=tuple(translated.warnings))
+    return DeckMeta(**values, dialect=translated.dialect, lines=lines, warnings=tuple(warnings))
 
 
 def parse_size(text: str) -> tuple[int, int]:
