@@ -117,8 +117,28 @@ YAML_HINT = "(check indentation and quote values that contain ':')"
             "talk.md:3: invalid YAML in front matter: the quote on this line is not closed "
             "by the end of the front matter (add the closing quote)",
         ),
+        (
+            "title: T\nreveal:\n  controls: [\n",
+            "talk.md:4: invalid YAML in front matter: the '[' on this line is not closed by the end of the front "
+            "matter (add the closing ])",
+        ),
+        (
+            "title: {a: 1,\n",
+            "talk.md:2: invalid YAML in front matter: the '{' on this line is not closed by the end of the front "
+            "matter (add the closing })",
+        ),
     ],
-    ids=["colon-in-value", "unclosed-list", "tab", "list-item", "list-left-open", "quote-left-open", "quote-at-end"],
+    ids=[
+        "colon-in-value",
+        "unclosed-list",
+        "tab",
+        "list-item",
+        "list-left-open",
+        "quote-left-open",
+        "quote-at-end",
+        "bracket-ends-the-line",
+        "brace-after-a-comma",
+    ],
 )
 def test_invalid_yaml_is_reported_at_the_line_of_the_problem(here: Path, front: str, line: str) -> None:
     write(here / "talk.md", f"---\n{front}---\n# A\n")

@@ -145,14 +145,22 @@ def _yaml_error(exc: yaml.MarkedYAMLError, path: Path, first_line: int, what: st
     opened, problem = exc.context or "", exc.problem or str(exc)
     at_end = "end of stream" in problem or "<stream end>" in problem
     if exc.context_mark and exc.problem_mark and (exc.context_mark.line < exc.problem_mark.line or at_end):
-        kind = "quote" if "quoted" in opened else "'['" if "flow sequence" in opened else "'{'"
+        kind, close = (
+            ("quote", "quote")
+            if "quoted" in opened
+            else ("'['", "]")
+            if "flow sequence" in opened
+            else ("'{'", "}")
+            if "flow mapping" in opened
+            else _innermost_open(exc.problem_mark.buffer or "", exc.problem_mark.index)
+        )
         if "quoted" in opened or "flow" in opened:
             return DeckError(
                 f"invalid YAML in {what}: the {kind} on this line is not closed "
                 + (f"by the end of the {what}" if at_end else f"({problem} on line {line})"),
                 path=path,
-                line=first_line + exc.context_mark.line,
-                hint="add the closing quote" if kind == "quote" else f"add the closing {']' if '[' in kind else '}'}",
+                line=min(first_line + exc.context_mark.line, line),
+                hint=f"add the closing {close}",
             )
     return DeckError(
         f"invalid YAML in {what}: {problem}",
@@ -160,6 +168,24 @@ def _yaml_error(exc: yaml.MarkedYAMLError, path: Path, first_line: int, what: st
         line=line,
         hint="check indentation and quote values that contain ':'",
     )
+
+
+def _innermost_open(text: str, end: int) -> tuple[str, str]:
+    """Which bracket is still open at ``end`` of YAML ``text``: PyYAML says only "a flow node"."""
+    stack: list[str] = []
+    quote = ""
+    for char in text[:end]:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            stack.append(char)
+        elif char in "]}" and stack:
+            stack.pop()
+    if stack and stack[-1] == "{":
+        return "'{'", "}"
+    return ("'['", "]") if stack else ("'[' or '{'", "] or }")
 
 
 def _refuse_duplicates(node: yaml.Node | None, path: Path, first_line: int, what: str) -> None:
