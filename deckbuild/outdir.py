@@ -167,7 +167,8 @@ def locked(out: Path, timeout: float | None = None) -> Iterator[None]:
             yield
         finally:
             del _held[key]
-            info.unlink(missing_ok=True)
+            with suppress(OSError):  # e.g. a read-only folder: the error that ends the run is the one to say
+                info.unlink(missing_ok=True)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)

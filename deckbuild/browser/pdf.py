@@ -28,6 +28,7 @@ from ..compile.render import Look, Page, reveal_config
 from ..errors import DeckError
 from ..files import write_if_changed
 from ..outdir import check_output, locked
+from ..paths import check_name
 from ..settings import Settings
 from .session import open_browser_async, run_sync
 from .shots import _hash_files, _normal, _theme_files, project_root
@@ -111,7 +112,8 @@ def _plan(deck: Deck, look: Look, page: Page, options: PdfOptions, assets: Asset
     if options.out is not None:
         out = options.out
     elif settings.out:
-        out = _normal(deck.path.parent / settings.out)
+        line = deck.meta.line_of("pdf")
+        out = _normal(deck.path.parent / check_name(settings.out, what="'pdf: out:'", path=deck.path, line=line))
         # A folder named in a committed file stays inside the project.
         check_output(out, [], flag="pdf: out:", within=project_root(options.project, deck.path))
     else:

@@ -29,7 +29,7 @@ from ..compile.model import Deck
 from ..compile.render import Look, Page, reveal_config
 from ..errors import DeckError
 from ..outdir import check_output, is_ours, locked, stale_deck_folders
-from ..paths import is_plain_name, regular_files
+from ..paths import check_name, is_plain_name, regular_files
 from ..settings import Settings
 
 MANIFEST = ".deckbuild-shots.json"  # one manifest per folder, as deckbuild wrote it before --shard
@@ -215,7 +215,7 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
     if options.out is not None:
         out = _normal(options.out)
     elif settings.out:
-        out = _normal(deck.path.parent / settings.out)
+        out = _normal(deck.path.parent / check_name(settings.out, what="'shots: out:'", path=deck.path, line=line))
         # A folder named in a committed file stays inside the project.
         check_output(out, [], flag="shots: out:", within=project_root(options.project, deck.path))
     else:
