@@ -55,7 +55,7 @@ def check_output(out: Path, sources: list[Path], *, flag: str = "-o", within: Pa
 
 
 def stamp(folder: Path) -> None:
-    """Mark ``folder`` (a staged folder) as deckbuild's own."""
+    """Mark ``folder`` (a staged folder: private, so written plainly; see files.py) as deckbuild's own."""
     (folder / STAMP).write_text(_STAMP_TEXT, encoding="utf-8")
 
 
