@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DeckError
-from .files import read_regular, refuse_link, write_file
+from .files import read_regular, refuse_link, write_if_changed
 from .paths import is_plain_name
 
 Entries = dict[str, dict[str, str]]  # file name -> {deck, key, sha256}
@@ -131,12 +131,11 @@ class Store:
             manifest = self.single if self.per_deck is None else self.manifest_name(entry["deck"])
             groups.setdefault(manifest, {})[name] = entry
         for manifest, listed in sorted(groups.items()):
-            data = json.dumps({"version": 1, self.listing: dict(sorted(listed.items()))}, indent=1, sort_keys=True)
+            text = json.dumps({"version": 1, self.listing: dict(sorted(listed.items()))}, indent=1, sort_keys=True)
             path = out / manifest
             if path.is_symlink():
                 path.unlink()
-            if read_regular(path) != (data + "\n").encode():
-                write_file(path, (data + "\n").encode())
+            write_if_changed(path, (text + "\n").encode())
         if self.per_deck is not None:
             for path in [out / self.single, *self._manifests(out)]:
                 if path.name not in groups and (path.is_file() or path.is_symlink()):
