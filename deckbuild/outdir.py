@@ -55,7 +55,7 @@ def check_output(out: Path, sources: list[Path], *, flag: str = "-o", within: Pa
 
 
 def stamp(folder: Path) -> None:
-    """Mark ``folder`` (a staged folder) as deckbuild's own."""
+    """Mark ``folder`` (a staged folder: private, so written plainly; see files.py) as deckbuild's own."""
     (folder / STAMP).write_text(_STAMP_TEXT, encoding="utf-8")
 
 
@@ -167,7 +167,8 @@ def locked(out: Path, timeout: float | None = None) -> Iterator[None]:
             yield
         finally:
             del _held[key]
-            info.unlink(missing_ok=True)
+            with suppress(OSError):  # e.g. a read-only folder: the error that ends the run is the one to say
+                info.unlink(missing_ok=True)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)

@@ -1,8 +1,8 @@
 """Paths that come from input (manifests, front matter, flags, theme folders) are untrusted.
 
-Every such path is checked here, in one place: joined to its root, symlinks resolved, and kept only
-when the result stays inside the root.  File names that deckbuild writes or deletes must be plain
-names in their folder.
+Every such path is checked here, in one place: its text is one the OS can take (no NUL byte), it is
+joined to its root, symlinks resolved, and kept only when the result stays inside the root.  File
+names that deckbuild writes or deletes must be plain names in their folder.
 """
 
 from __future__ import annotations
@@ -17,6 +17,24 @@ from .errors import DeckError
 # A plain file name: no folder part, not hidden (deckbuild's own files there start with '.'),
 # no control characters, not too long for common file systems.
 _PLAIN = re.compile(r"^[^/\\\x00-\x1f.][^/\\\x00-\x1f]{0,199}$")
+
+
+def check_name(text: str, *, what: str, path: Path | None = None, line: int | None = None) -> str:
+    """``text``, a path from input, when the OS can take it; else a DeckError at ``path:line``.
+
+    A NUL byte ends a name for the OS (Python raises ValueError on it) and a lone surrogate cannot
+    be encoded (UnicodeEncodeError): either would reach the OS as an internal error, not the user's.
+    ``what`` names the setting, e.g. "'shots: out:'".
+    """
+    if "\0" in text:
+        problem = "a NUL byte"
+    else:
+        try:
+            os.fsencode(text)
+            return text
+        except UnicodeEncodeError:
+            problem = "a character that cannot be encoded"
+    raise DeckError(f"{what} holds {problem}, which no file name can hold", path=path, line=line, hint=f"got {text!r}")
 
 
 def is_plain_name(name: str) -> bool:

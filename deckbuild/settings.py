@@ -16,7 +16,7 @@ from typing import Any
 
 from .compile.config import link_url, parse_size
 from .errors import DeckError
-from .paths import is_plain_name
+from .paths import check_name, is_plain_name
 
 DEFAULT_SHARED = "deckbuild-assets"  # no leading '_' or '.': Jekyll and GitHub Pages drop those
 
@@ -139,6 +139,7 @@ def _read(path: Path, table: tuple[str, ...] | None) -> Settings:
         if key in ("decks", "site", "shots", "pdf"):
             if not isinstance(value, str) or not value.strip():
                 raise fail("must be a folder, as text")
+            check_name(value, what=f"'{key}'", path=path, line=line)
             if not (base / value).resolve().is_relative_to(base.resolve()):
                 raise fail(f"must be a folder inside the project ({base}), not {value!r}")
             values[key] = _shown(base / value)

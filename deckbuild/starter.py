@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from .errors import DeckError
+from .files import write_file
 from .settings import DEFAULT_SHARED
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -49,19 +48,9 @@ def write_starter(name: str, folder: Path, author: str | None = None, today: dat
         author=author or _author(),
         date=(today or datetime.date.today()).isoformat(),
     )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".deckbuild-", suffix=".md", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        try:
-            os.link(temporary, target)  # fails if the name is taken: never overwrites, even in a race
-        finally:
-            os.unlink(temporary)
-    except FileExistsError:
-        raise DeckError("exists", path=target) from None
-    except OSError as exc:
-        raise DeckError(f"cannot write the deck: {exc.strerror}", path=target) from None
+    if target.exists() or target.is_symlink():
+        raise DeckError("exists", path=target)
+    write_file(target, text.encode("utf-8"), replace=False)  # never over a file, even one made meanwhile
     return target
 
 

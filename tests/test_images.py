@@ -10,8 +10,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 import deckbuild.browser.images
-from deckbuild.browser.images import decode_capture, encode_png, resize, write_atomic, write_if_changed
+from deckbuild.browser.images import decode_capture, encode_png, resize
 from deckbuild.errors import DeckError
+from deckbuild.files import write_file, write_if_changed
 
 BACKGROUND = (30, 60, 90)  # uniform, so that any way of choosing the pad colour gives this one
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
@@ -140,10 +141,10 @@ def test_a_capture_with_alpha_is_decoded_as_rgb() -> None:
 def test_a_write_replaces_the_file_rather_than_writing_into_it(tmp_path: Path) -> None:
     """Seen from outside: a hard link to the old file keeps the old bytes, the path gets a new file."""
     path = tmp_path / "deep" / "er" / "a.png"  # folders are made as needed
-    write_atomic(path, b"old")
+    write_file(path, b"old")
     link = tmp_path / "link.png"
     os.link(path, link)
-    write_atomic(path, b"new")
+    write_file(path, b"new")
     assert path.read_bytes() == b"new"
     assert link.read_bytes() == b"old"  # written in place, the link would show the new bytes
     assert os.stat(path).st_ino != os.stat(link).st_ino
@@ -152,16 +153,16 @@ def test_a_write_replaces_the_file_rather_than_writing_into_it(tmp_path: Path) -
 
 def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "a.png"
-    write_atomic(path, b"old")
+    write_file(path, b"old")
     renames: list[tuple[str, str]] = []
 
     def fails(source: str, target: str) -> None:
         renames.append((str(source), str(target)))
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(deckbuild.browser.images.os, "replace", fails)
-    with pytest.raises(OSError):
-        write_atomic(path, b"new")
+    monkeypatch.setattr(deckbuild.files.os, "replace", fails)
+    with pytest.raises(DeckError, match="a.png: cannot write this file: No space left on device"):
+        write_file(path, b"new")
     assert path.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png"]
     [(source, target)] = renames
@@ -222,7 +223,7 @@ def test_a_failed_write_is_a_deck_error_naming_the_file_the_reason_and_what_to_c
     path = tmp_path / "shots" / "talk" / "a.png"
     with pytest.raises(DeckError) as caught:
         write_if_changed(path, b"png")
-    assert str(caught.value) == f"cannot write {path}: Not a directory (check free space and permissions)"
+    assert str(caught.value) == f"{path}: cannot write this file: Not a directory (check free space and permissions)"
 
 
 def test_an_image_is_written_when_missing_or_different_and_left_alone_when_it_holds_the_bytes(tmp_path: Path) -> None:

@@ -268,23 +268,23 @@ def test_browser_command_names_the_chromium_it_will_use(tmp_path: Path) -> None:
 def test_a_run_that_dies_midway_leaves_whole_files_and_an_honest_manifest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import deckbuild.browser.images
+    import deckbuild.files
 
     deck = _deck(tmp_path)
-    real = deckbuild.browser.images.write_atomic
+    real = deckbuild.files.write_file
     calls: list[Path] = []
 
     def dies_on_the_third_png(path: Path, data: bytes) -> None:
         if path.suffix == ".png":
             calls.append(path)
-            if len(calls) == 3:
-                raise OSError(28, "No space left on device")
+            if len(calls) == 3:  # as the writer says a full disk
+                raise DeckError("cannot write this file: No space left on device", path=path)
         real(path, data)
 
-    monkeypatch.setattr(deckbuild.browser.images, "write_atomic", dies_on_the_third_png)
-    with pytest.raises(DeckError, match=r"cannot write .*\.png: No space left on device"):
+    monkeypatch.setattr(deckbuild.files, "write_file", dies_on_the_third_png)
+    with pytest.raises(DeckError, match=r"\.png: cannot write this file: No space left on device"):
         take_shots([deck], _options(tmp_path, jobs=1))
-    monkeypatch.setattr(deckbuild.browser.images, "write_atomic", real)
+    monkeypatch.setattr(deckbuild.files, "write_file", real)
     written = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
     assert 2 <= len(written) < 4  # the run stops soon after the failed write
     assert [p.name for p in (tmp_path / "shots").iterdir() if p.name.endswith(".tmp")] == []

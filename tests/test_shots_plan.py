@@ -23,7 +23,6 @@ from deckbuild.browser.shots import (
     _DeckPlan,
     _hash_files,
     _is_fresh,
-    _is_ours,
     _normal,
     _plan_deck,
     _theme_files,
@@ -41,6 +40,7 @@ from deckbuild.build import load_and_render
 from deckbuild.compile.assets import Assets, find_assets
 from deckbuild.errors import DeckError
 from deckbuild.settings import Settings
+from deckbuild.store import is_ours as _is_ours
 
 SMALL = "width: 320\nheight: 200\ntitle_slide: false\n"  # so `shots:` is on line 5 of a deck
 FIELDS = "fields: {slug} {h} {v} {index} {_index} {width} {height}"

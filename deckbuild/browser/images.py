@@ -1,10 +1,8 @@
-"""Make the requested sizes from one capture (Pillow) and write PNGs atomically."""
+"""Make the requested sizes from one capture (Pillow), as PNG bytes (``files.write_file`` writes them)."""
 
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 from PIL import Image
 
@@ -62,32 +60,3 @@ def decode_capture(data: bytes) -> Image.Image:
     """A browser screenshot as an RGB image."""
     with Image.open(io.BytesIO(data)) as image:
         return image.convert("RGB")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    A killed run leaves the old file or the new one, never part of one.  (No fsync: a power cut is
-    not what this guards against.)"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically unless it already holds those bytes; True if written."""
-    from ..errors import DeckError
-
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise DeckError(f"cannot write {path}: {exc.strerror}", hint="check free space and permissions") from None
-    return True

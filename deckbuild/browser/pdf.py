@@ -19,16 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
+from .. import __version__, store
 from ..build import find_decks, load_and_render, source_folders
 from ..compile.assets import Assets, find_assets
 from ..compile.config import PDF_FRAGMENTS, PDF_NOTES
 from ..compile.model import Deck
 from ..compile.render import Look, Page, reveal_config
 from ..errors import DeckError
+from ..files import write_if_changed
 from ..outdir import check_output, locked
+from ..paths import check_name
 from ..settings import Settings
-from .images import write_atomic, write_if_changed
 from .session import open_browser_async, run_sync
 from .shots import _hash_files, _normal, _theme_files, project_root
 
@@ -111,7 +112,8 @@ def _plan(deck: Deck, look: Look, page: Page, options: PdfOptions, assets: Asset
     if options.out is not None:
         out = options.out
     elif settings.out:
-        out = _normal(deck.path.parent / settings.out)
+        line = deck.meta.line_of("pdf")
+        out = _normal(deck.path.parent / check_name(settings.out, what="'pdf: out:'", path=deck.path, line=line))
         # A folder named in a committed file stays inside the project.
         check_output(out, [], flag="pdf: out:", within=project_root(options.project, deck.path))
     else:
@@ -136,25 +138,8 @@ def _plan(deck: Deck, look: Look, page: Page, options: PdfOptions, assets: Asset
     return _Plan(deck, look, out / f"{deck.slug}.pdf", key, width, height, fragments, notes)
 
 
-def _read_manifest(out: Path) -> dict[str, dict[str, str]]:
-    try:
-        entries = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["pdfs"]
-        return {str(k): dict(v) for k, v in entries.items()} if isinstance(entries, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
-
-
-def _write_manifest(out: Path, entries: dict[str, dict[str, str]]) -> None:
-    data = json.dumps({"version": 1, "pdfs": dict(sorted(entries.items()))}, indent=1, sort_keys=True) + "\n"
-    path = out / MANIFEST
-    if not path.is_file() or path.read_text(encoding="utf-8") != data:
-        write_atomic(path, data.encode())
-
-
-def _is_fresh(plan: _Plan, entry: dict[str, str] | None) -> bool:
-    if entry is None or entry.get("key") != plan.key or not plan.path.is_file():
-        return False
-    return hashlib.sha256(plan.path.read_bytes()).hexdigest() == entry.get("sha256")
+PDFS = store.Store(MANIFEST, "pdfs", ".pdf", "PDFs")
+_NOT_LISTED = "move it away, or choose another folder with -o or pdf: out:"
 
 
 def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
@@ -168,19 +153,11 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
     for path in find_decks(paths, folder=options.project.decks):
         deck, look, page = load_and_render(path, options.project, assets)
         plans.append(_plan(deck, look, page, options, assets))
-    report = PdfReport()
-    manifests: dict[Path, dict[str, dict[str, str]]] = {}
-    todo = []
-    for plan in plans:
-        manifest = manifests.setdefault(plan.path.parent, _read_manifest(plan.path.parent))
-        if not options.force and _is_fresh(plan, manifest.get(plan.path.name)):
-            report.unchanged.append(plan.path)
-        else:
-            todo.append(plan)
-            (report.stale if plan.path.exists() else report.missing).append(plan.path)
     outs = list(dict.fromkeys(plan.path.parent for plan in plans))
+    sources = source_folders([plan.deck.path for plan in plans], options.project)
     for out in outs:
-        check_output(out, source_folders([plan.deck.path for plan in plans], options.project), flag="-o or pdf: out:")
+        check_output(out, sources, flag="-o or pdf: out:")
+    report, todo = _sort(plans, {out: PDFS.read(out, force=options.force) for out in outs}, options.force)
     if options.check or not todo:
         return report
     from ..build import build
@@ -191,12 +168,28 @@ def make_pdfs(paths: list[Path], options: PdfOptions) -> PdfReport:
     with ExitStack() as stack:
         for out in outs:
             stack.enter_context(locked(out))
-        # Read again under the lock: another run may have written its entries meanwhile.
-        manifests = {out: _read_manifest(out) for out in outs}
+        # Read again under the lock: another run may have written its entries (or files) meanwhile.
+        manifests = {out: PDFS.read(out, force=options.force) for out in outs}
+        _sort(todo, manifests, force=True)
         paths = [plan.deck.path for plan in todo]
         built = {b.deck.slug: b.folder for b in build(paths, options.site, project=options.project)}
         _print_todo(todo, built, manifests, report, options)
     return report
+
+
+def _sort(plans: list[_Plan], manifests: dict[Path, store.Entries], force: bool) -> tuple[PdfReport, list[_Plan]]:
+    """Which PDFs are up to date and which must be printed; a file there that no manifest lists is refused."""
+    report = PdfReport()
+    todo = []
+    for plan in plans:
+        manifest = manifests[plan.path.parent]
+        if not force and store.is_fresh(plan.path, plan.key, manifest.get(plan.path.name)):
+            report.unchanged.append(plan.path)
+            continue
+        store.check_writable(plan.path, manifest, hint=_NOT_LISTED)
+        todo.append(plan)
+        (report.stale if plan.path.exists() else report.missing).append(plan.path)
+    return report, todo
 
 
 def _print_todo(
@@ -211,7 +204,7 @@ def _print_todo(
         (report.written if write_if_changed(plan.path, data) else report.unchanged).append(plan.path)
         manifest = manifests[plan.path.parent]
         manifest[plan.path.name] = {"deck": plan.deck.slug, "key": plan.key, "sha256": hashlib.sha256(data).hexdigest()}
-        _write_manifest(plan.path.parent, manifest)
+        PDFS.write(plan.path.parent, manifest)
 
     run_sync(lambda: _print_all(todo, built, deliver, options))
     report.unchanged.sort()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, store
 from ..build import Shard, find_decks, load_and_render, source_folders, write_rendered
 from ..compile.assets import Assets, find_assets
 from ..compile.config import FIT_MODES, FRAGMENT_MODES, parse_size
@@ -29,16 +29,12 @@ from ..compile.model import Deck
 from ..compile.render import Look, Page, reveal_config
 from ..errors import DeckError
 from ..outdir import check_output, is_ours, locked, stale_deck_folders
-from ..paths import is_plain_name, regular_files
+from ..paths import check_name, is_plain_name, regular_files
 from ..settings import Settings
 
 MANIFEST = ".deckbuild-shots.json"  # one manifest per folder, as deckbuild wrote it before --shard
-_DECK_MANIFEST = re.compile(r"^\.deckbuild-shots\.(?P<deck>[^/\\]+)\.json$")  # one per deck, now
 DEFAULT_NAME = "{slug}{_index}_{width}x{height}.png"
 _RENDERER = 3  # bump when capture code changes what pixels come out
-# A manifest that cannot be read lists no image, and an image no manifest lists is never written over (it
-# may be the user's): --force alone cannot get past that, so the way out is git, or clearing the images.
-_UNREADABLE = "restore it from git, or delete it and the images it listed and run again"
 
 
 @dataclass(frozen=True)
@@ -219,7 +215,7 @@ def _plan_deck(deck: Deck, look: Look, page: Page, options: ShotOptions, assets:
     if options.out is not None:
         out = _normal(options.out)
     elif settings.out:
-        out = _normal(deck.path.parent / settings.out)
+        out = _normal(deck.path.parent / check_name(settings.out, what="'shots: out:'", path=deck.path, line=line))
         # A folder named in a committed file stays inside the project.
         check_output(out, [], flag="shots: out:", within=project_root(options.project, deck.path))
     else:
@@ -297,111 +293,24 @@ def deck_images(deck: Deck, look: Look, page: Page, project: Settings, assets: A
     return list(_plan_deck(deck, look, page, ShotOptions(project=project), assets).targets)
 
 
-def manifest_name(deck: str) -> str:
-    """The file that holds one deck's entries: shards write disjoint files, so their outputs merge by copying."""
-    return f".deckbuild-shots.{deck}.json"
+_NOT_LISTED = "move it away, or choose another image folder or --name pattern"
+SHOTS = store.Store(MANIFEST, "images", ".png", "images", per_deck=".deckbuild-shots")
+manifest_name = SHOTS.manifest_name
+has_manifest = SHOTS.has_manifest
+_write_manifest = SHOTS.write
 
 
 def read_manifest(out: Path, *, force: bool = False) -> dict[str, dict[str, str]]:
-    """The manifests of ``out``: image file name -> {deck, key, sha256}; empty if there are none.
+    """The manifests of ``out`` (see :meth:`store.Store.read`): image file name -> {deck, key, sha256}.
 
     Each deck's entries are in a file of its own (:func:`manifest_name`); a folder's single manifest
     from before (``.deckbuild-shots.json``) is read too, and replaced by them on the next write.
-    The manifests are committed with the images, so a pull request can change them: every entry must
-    be a plain ``.png`` file name in ``out`` and name a plain deck (the deck of its file), and no image
-    may be claimed twice.  Anything else is an error (``--force`` starts afresh), never a reason to
-    touch a file.
     """
-    entries: dict[str, dict[str, str]] = {}
-    files: list[tuple[Path, str | None]] = [(out / MANIFEST, None)]
-    if out.is_dir():
-        for name in sorted(p.name for p in out.iterdir()):
-            if match := _DECK_MANIFEST.match(name):
-                files.append((out / name, match["deck"]))
-    for path, deck in files:
-        for name, entry in _read_one(path, force).items():
-            clash = name in entries
-            if clash or (deck is not None and entry["deck"] != deck):
-                if force:
-                    continue
-                why = "is in two manifests" if clash else f"is in the manifest of deck {deck!r}"
-                raise DeckError(
-                    f"bad manifest entry {name!r}: it {why}",
-                    path=path,
-                    hint="nothing was deleted; restore the manifests from git, or run with --force to rewrite them",
-                )
-            entries[name] = entry
-    return entries
-
-
-def _read_one(path: Path, force: bool) -> dict[str, dict[str, str]]:
-    if path.is_symlink():
-        raise DeckError("the manifest is a symlink", path=path, hint=_UNREADABLE)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        if force:
-            return {}
-        raise DeckError(f"cannot read the manifest ({exc})", path=path, hint=_UNREADABLE) from None
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        if force:
-            return {}
-        raise DeckError(f"the manifest is not valid JSON ({exc})", path=path, hint=_UNREADABLE) from None
-    images = data.get("images") if isinstance(data, dict) else None
-    if not isinstance(images, dict):
-        if force:
-            return {}
-        raise DeckError("the manifest has no 'images' map", path=path, hint=_UNREADABLE)
-    entries: dict[str, dict[str, str]] = {}
-    for name, entry in images.items():
-        fields = ("deck", "key", "sha256")
-        good = isinstance(entry, dict) and all(isinstance(entry.get(f), str) for f in fields)
-        if not (is_plain_name(name) and name.endswith(".png") and good and is_plain_name(entry["deck"])):
-            if force:
-                continue
-            raise DeckError(
-                f"bad manifest entry {name!r}: an entry must be a plain .png file name in this folder "
-                "with deck, key and sha256",
-                path=path,
-                hint="nothing was deleted; restore the manifest from git, or run with --force to rewrite it",
-            )
-        entries[name] = {f: entry[f] for f in fields}
-    return entries
-
-
-def _write_manifest(out: Path, entries: dict[str, dict[str, str]]) -> None:
-    """Write each deck's manifest that changed; remove those of decks with no images, and the old single one."""
-    from .images import write_atomic
-
-    by_deck: dict[str, dict[str, dict[str, str]]] = {}
-    for name, entry in entries.items():
-        by_deck.setdefault(entry["deck"], {})[name] = entry
-    for deck, images in sorted(by_deck.items()):
-        data = json.dumps({"version": 1, "images": dict(sorted(images.items()))}, indent=1, sort_keys=True) + "\n"
-        path = out / manifest_name(deck)
-        if path.is_symlink() or not path.is_file() or path.read_text(encoding="utf-8") != data:
-            if path.is_symlink():
-                path.unlink()
-            write_atomic(path, data.encode())
-    for path in [out / MANIFEST, *(p for p in out.iterdir() if _DECK_MANIFEST.match(p.name))]:
-        match = _DECK_MANIFEST.match(path.name)
-        if (match is None or match["deck"] not in by_deck) and (path.is_file() or path.is_symlink()):
-            path.unlink()
-
-
-def has_manifest(out: Path) -> bool:
-    """True when ``out`` holds a manifest (the single old one or a deck's)."""
-    return (out / MANIFEST).exists() or (out.is_dir() and any(_DECK_MANIFEST.match(p.name) for p in out.iterdir()))
+    return SHOTS.read(out, force=force)
 
 
 def _is_fresh(target: Target, entry: dict[str, str] | None) -> bool:
-    if entry is None or entry.get("key") != target.key or not target.path.is_file():
-        return False
-    return hashlib.sha256(target.path.read_bytes()).hexdigest() == entry.get("sha256")
+    return store.is_fresh(target.path, target.key, entry)
 
 
 def take_shots(
@@ -486,12 +395,7 @@ def _run(
                 stale.append(target)
                 (report.stale if target.path.exists() else report.missing).append(target.path)
         for target in stale:
-            if (target.path.exists() or target.path.is_symlink()) and target.path.name not in manifest:
-                raise DeckError(
-                    "exists and was not written by deckbuild (its manifest does not list it); it will not be replaced",
-                    path=target.path,
-                    hint="move it away, or choose another image folder or --name pattern",
-                )
+            store.check_writable(target.path, manifest, hint=_NOT_LISTED)
         if stale:
             todo.append((plan, stale))
     wanted = {t.path for plan in plans for t in plan.targets}
@@ -519,7 +423,7 @@ def _run(
         manifest = manifests[path.parent]
         if path.resolve() in protected:
             report.warnings.append(f"{path}: kept: a deck reads it (its manifest entry is dropped)")
-        elif _is_ours(path, manifest.get(path.name)):
+        elif store.is_ours(path, manifest.get(path.name)):
             path.unlink()
             report.removed.append(path)
         elif path.exists() or path.is_symlink():
@@ -538,13 +442,6 @@ def _run(
     return report
 
 
-def _is_ours(path: Path, entry: dict[str, str] | None) -> bool:
-    """True when ``path`` is a regular file holding the bytes the manifest says deckbuild wrote."""
-    if entry is None or path.is_symlink() or not path.is_file():
-        return False
-    return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
-
-
 def _render(
     todo: list[tuple[_DeckPlan, list[Target]]],
     options: ShotOptions,
@@ -552,9 +449,10 @@ def _render(
     report: Report,
     progress: Callable[[int, int, str], None] | None,
 ) -> None:
+    from ..files import write_if_changed
     from .capture import Capture, DeckJob, capture_decks
     from .check import problems_in
-    from .images import decode_capture, encode_png, resize, write_if_changed
+    from .images import decode_capture, encode_png, resize
 
     pending: dict[tuple[str, int, int], list[Target]] = {}
     plans = {plan.deck.slug: plan for plan, _ in todo}

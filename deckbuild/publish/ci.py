@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from ..errors import DeckError
+from ..files import write_file
 from ..settings import Settings
 
 WORKFLOW = Path(".github/workflows/decks.yml")
@@ -217,13 +218,5 @@ def write_workflow(project: Settings, *, shards: int = 1, package: str = "deckbu
     for parent in (root / ".github", root / ".github" / "workflows"):
         if parent.is_symlink():
             raise DeckError("is a symlink; deckbuild does not write through links", path=parent)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.link(temporary, path)  # whole, and only if no file has appeared there meanwhile
-    except FileExistsError:
-        raise DeckError("exists; deckbuild does not write over it", path=path) from None
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_file(path, text.encode("utf-8"), replace=False)  # whole, and only if no file has appeared meanwhile
     return path

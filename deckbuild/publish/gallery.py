@@ -12,10 +12,12 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from ..browser.capture import Capture, DeckJob, capture_decks
-from ..browser.images import decode_capture, encode_png, write_atomic
+from ..browser.images import decode_capture, encode_png
 from ..build import build
 from ..compile.assets import Assets
 from ..compile.render import reveal_config
+from ..files import refuse_link, write_file
+from ..outdir import check_output
 
 SAMPLE = """---
 title: Growing ML communities
@@ -47,6 +49,10 @@ def render_gallery(
     out: Path, names: list[str], assets: Assets, themes_dir: Path | None, browser_path: Path | None = None
 ) -> list[Path]:
     """Write ``out/<theme>.png`` for each theme and ``out/contact-sheet.png``; return the paths."""
+    check_output(out, [themes_dir] if themes_dir is not None else [], flag="-o")
+    targets = [out / f"{name}.png" for name in names] + [out / "contact-sheet.png"]
+    for target in targets:
+        refuse_link(target)  # before the browser starts: the writer would refuse it after
     with tempfile.TemporaryDirectory(prefix="deckbuild-gallery-") as tmp:
         root = Path(tmp)
         if themes_dir is not None:
@@ -70,17 +76,10 @@ def render_gallery(
                 DeckJob(result.deck.slug, url, config["width"], config["height"], 1.0, "final", ((0, 0), (1, 0)))
             )
         capture_decks(jobs, keep, browser_path=browser_path)
-    written = []
-    tiles = []
-    for name in names:
-        tile = _tile(name, [decode_capture(captures[name][index]) for index in ((0, 0), (1, 0))])
-        path = out / f"{name}.png"
-        write_atomic(path, encode_png(tile))
-        written.append(path)
-        tiles.append(tile)
-    sheet = _sheet(tiles)
-    write_atomic(out / "contact-sheet.png", encode_png(sheet))
-    return [*written, out / "contact-sheet.png"]
+    tiles = [_tile(name, [decode_capture(captures[name][index]) for index in ((0, 0), (1, 0))]) for name in names]
+    for target, image in zip(targets, [*tiles, _sheet(tiles)], strict=True):
+        write_file(target, encode_png(image))
+    return targets
 
 
 def _tile(name: str, slides: list[Image.Image]) -> Image.Image:

@@ -15,7 +15,6 @@ from typing import Any
 
 import yaml
 
-from ..browser.images import write_atomic
 from ..build import load_and_render
 from ..compile.assets import find_assets
 from ..compile.config import link_url
@@ -23,6 +22,7 @@ from ..compile.jekyll import SLIDES_CLOSE, SLIDES_OPEN, is_post
 from ..compile.model import Deck, Slide
 from ..compile.source import read_source
 from ..errors import DeckError
+from ..files import write_file
 from ..paths import is_within
 from ..settings import Settings
 
@@ -81,7 +81,7 @@ def write_post(
         old = _read(post)
         text = _replace_section(post, old, section)
     if text != old:
-        write_atomic(post, text.encode("utf-8"))
+        write_file(post, text.encode("utf-8"))
     return PostResult(post, text != old, created)
 
 

@@ -268,6 +268,7 @@ def _replace_file(staged: Path, final: Path, journal: _Journal) -> None:
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    """Write a file into the staging folder: made by mkdtemp, only this run writes there (see files.py)."""
     with open(path, "wb") as handle:
         handle.write(data)
 
