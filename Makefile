@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 DECKBUILD := .venv/bin/deckbuild
 
-.PHONY: all setup venv npm browser tools build decks shots pdf posts index test lint golden bench mutation clean
+.PHONY: all setup venv npm browser tools build decks shots pdf posts index test lint golden bench mutation wheel clean
 
 # A second `make` with nothing changed starts no browser and rewrites no file: each step skips what is current.
 all: setup build shots index
@@ -108,6 +108,11 @@ mutation: venv npm browser
 
 golden: venv npm
 	$(PY) -m tests.golden
+
+# The wheel, with the browser files decks load taken from node_modules (.ci/wheel_assets.py): no Node.js to use it.
+wheel: venv npm
+	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation -w dist .
+	@ls -l dist/deckbuild-*.whl
 
 clean:
 	rm -rf site mutants .pytest_cache .mypy_cache .ruff_cache

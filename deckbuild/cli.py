@@ -15,10 +15,14 @@ from .errors import DeckError, display_path, shown
 from .settings import describe, find_settings
 
 
-def _versions() -> str:
-    from .compile.assets import pinned_reveal_version
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: deckbuild's and the browser assets actually found (looked up only when asked)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .compile.assets import describe_assets
 
-    return f"deckbuild {__version__}, reveal.js {pinned_reveal_version()}"
+    _echo(f"deckbuild {__version__}, {describe_assets()}")
+    ctx.exit()
 
 
 def _echo(message: object = "", err: bool = False) -> None:
@@ -56,7 +60,9 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(message="%(version)s", version=_versions())
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the versions."
+)
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -265,11 +271,19 @@ def new(name: str) -> None:
 
 
 @main.command()
-def setup() -> None:
-    """Install the pinned reveal.js into the user cache (for a pip-installed deckbuild)."""
-    from .compile.assets import install_assets
+@click.option("--browser-path", type=click.Path(path_type=Path), help="A Chromium or Chrome executable.")
+def setup(browser_path: Path | None) -> None:
+    """Check this install: the browser assets decks load, and the Chromium screenshots use.
 
-    _echo(f"installed: {install_assets()}")
+    Nothing needs installing for a wheel (its assets are inside it) or a checkout after 'npm ci';
+    this says what was found, or the one thing to do.
+    """
+    from .browser.session import find_browser
+    from .compile.assets import find_assets
+
+    assets = find_assets()
+    _echo(f"assets: reveal.js {assets.reveal_version} ({display_path(assets.node_modules)})")
+    _echo(f"browser: {display_path(find_browser(browser_path))}")
 
 
 @main.command()

@@ -80,7 +80,7 @@ def deckbuild_commands(text: str) -> list[list[str]]:
 def test_every_command_it_runs_is_in_deckbuilds_cli(repo: Path) -> None:
     commands = deckbuild_commands(write("--shards", "3"))
     names = {" ".join(words[:1]) for words in commands}
-    assert names >= {"build", "check", "shots", "setup", "browser"}
+    assert names >= {"build", "check", "shots", "setup"}
     assert ["shots", "--shard", "1/3"] in commands and ["shots", "--check"] in commands
     for words in commands:
         command: click.Command = main
@@ -129,3 +129,16 @@ def test_a_jekyll_blog_is_published_whole_with_its_decks(repo: Path) -> None:
 def test_a_default_branch_run_is_never_cancelled_half_way(repo: Path) -> None:
     concurrency = yaml.safe_load(write())["concurrency"]
     assert concurrency["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+
+
+def test_the_workflow_installs_no_node_and_caches_no_npm_packages(repo: Path) -> None:
+    """A wheel carries its browser assets: the workflow needs Python and a Chromium only."""
+    workflow = yaml.safe_load(write())
+    for job in workflow["jobs"].values():
+        steps = job.get("steps", [])
+        assert not [step for step in steps if str(step.get("uses", "")).startswith("actions/setup-node")]
+        for step in steps:
+            if str(step.get("uses", "")).startswith("actions/cache"):
+                assert step["with"]["path"].split() == ["~/.cache/pip", "~/.cache/ms-playwright"]
+            if "pip install" in str(step.get("run", "")):
+                assert str(step["run"]).splitlines()[-1].strip() == "deckbuild setup"  # checks assets and browser

@@ -19,7 +19,7 @@ KNOWN_KEYS = (
     "separator_vertical, shots, slide-level, subtitle, theme, title, title-slide-attributes, title_slide, "
     "transition, url, verticalSeparator, width"
 )
-NOT_INSTALLED_HINT = "(run 'npm ci' in the deckbuild checkout, or 'deckbuild setup' for a pip install)"
+NOT_INSTALLED_HINT = f"(run 'npm ci' in {deckbuild.compile.assets._CHECKOUT})"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 
 
@@ -396,6 +396,20 @@ def test_wrong_reveal_js_version_installed(here: Path, monkeypatch: pytest.Monke
     assert_error(
         build("talk.md", "-o", "site"),
         f"reveal.js {pinned_reveal_version()} is not installed ({old} has reveal.js 3.9.2) {NOT_INSTALLED_HINT}",
+    )
+
+
+def test_a_pip_install_missing_its_assets_is_told_to_reinstall(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a checkout (no lock file and pyproject beside the package): npm is not the answer there."""
+    monkeypatch.setattr(deckbuild.compile.assets, "_candidates", lambda: [here / "empty" / "node_modules"])
+    manifests = deckbuild.compile.assets.npm_manifest_dir()
+    monkeypatch.setattr(deckbuild.compile.assets, "npm_manifest_dir", lambda: manifests)
+    monkeypatch.setattr(deckbuild.compile.assets, "_CHECKOUT", here / "site-packages")
+    write(here / "talk.md", "# A\n")
+    assert_error(
+        build("talk.md", "-o", "site"),
+        f"reveal.js {pinned_reveal_version()} is not installed "
+        "(reinstall deckbuild from a wheel: 'pip install --force-reinstall deckbuild')",
     )
 
 

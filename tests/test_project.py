@@ -3,9 +3,6 @@ missing file in one run, deckbuild's own themes after a pip install, re-shoots t
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -146,44 +143,6 @@ def test_project_themes_shadow_deckbuilds_own_by_name(here: Path) -> None:
     listing = run("themes")
     assert f"meetup-dark       {here / 'themes' / 'meetup-dark'}" in listing.output
     assert "conference-light  deckbuild" in listing.output
-
-
-def test_a_wheel_installed_outside_the_checkout_has_deckbuilds_themes(tmp_path: Path) -> None:
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", wheels, ROOT],
-        check=True,
-        capture_output=True,
-    )
-    [wheel] = wheels.glob("deckbuild-*.whl")
-    target = tmp_path / "installed"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", target, wheel],
-        check=True,
-        capture_output=True,
-    )
-    blog = tmp_path / "blog"
-    write(blog / "decks" / "talk.md", "---\ntitle: T\ntheme: meetup-dark\n---\n# A\n")
-    env = {**os.environ, "PYTHONPATH": str(target), "DECKBUILD_NODE_MODULES": str(ROOT / "node_modules")}
-
-    def deckbuild(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "deckbuild", *args], cwd=blog, env=env, capture_output=True, text=True
-        )
-
-    where = subprocess.run(
-        [sys.executable, "-c", "import deckbuild; print(deckbuild.__file__)"],
-        cwd=blog,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert where.stdout.startswith(str(target)), where.stdout  # the wheel, not the checkout
-    listing = deckbuild("themes")
-    assert "meetup-dark       deckbuild" in listing.stdout, listing.stdout + listing.stderr
-    built = deckbuild("build")
-    assert built.returncode == 0, built.stderr
-    assert (blog / "site" / "deckbuild-assets" / "themes" / "meetup-dark" / "theme.css").is_file()
 
 
 # --- padding has the slide's own colours ------------------------------------------------------------------------

@@ -1,42 +1,39 @@
-"""A pip-installed deckbuild (no checkout's node_modules) gets the pinned reveal.js with `deckbuild setup`."""
+"""`deckbuild setup` checks an install: the assets decks load and the Chromium screenshots use."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import deckbuild.compile.assets as assets
+from deckbuild.browser.session import find_browser
 from deckbuild.cli import main
-from deckbuild.compile import assets
-
-from .conftest import SEED
+from deckbuild.errors import display_path
 
 
-@pytest.mark.skipif(shutil.which("npm") is None, reason="needs npm")
-def test_setup_installs_the_pinned_packages_into_the_user_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("DECKBUILD_NODE_MODULES", raising=False)
-    monkeypatch.setattr(assets, "_CHECKOUT", tmp_path / "not-a-checkout")  # as in a wheel: no node_modules beside it
-    monkeypatch.setattr(assets, "npm_manifest_dir", lambda: Path(__file__).resolve().parent.parent)
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-    before = runner.invoke(main, ["build", str(SEED), "-o", "site"])
-    assert before.exit_code == 1
-    assert before.output.strip() == (
-        "reveal.js 6.0.2 is not installed "
-        "(run 'npm ci' in the deckbuild checkout, or 'deckbuild setup' for a pip install)"
-    )
-    setup = runner.invoke(main, ["setup"])
-    assert setup.exit_code == 0, setup.output
-    installed = json.loads((assets.cache_dir() / "node_modules/reveal.js/package.json").read_text())
-    assert installed["version"] == assets.pinned_reveal_version()
-    after = runner.invoke(main, ["build", str(SEED), "-o", "site"])
-    assert after.exit_code == 0, after.output
-    assert (tmp_path / "site/deckbuild-assets/reveal.js/reveal.js").read_bytes() == (
-        assets.cache_dir() / "node_modules/reveal.js/dist/reveal.js"
-    ).read_bytes()
+def test_setup_says_where_the_assets_and_the_browser_are() -> None:
+    result = CliRunner().invoke(main, ["setup"])
+    assert result.exit_code == 0, result.output
+    found = assets.find_assets()
+    assert result.stdout.splitlines() == [
+        f"assets: reveal.js {found.reveal_version} ({display_path(found.node_modules)})",
+        f"browser: {display_path(find_browser())}",
+    ]
+
+
+def test_setup_without_assets_says_the_one_thing_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(assets, "_candidates", lambda: [tmp_path / "node_modules"])
+    result = CliRunner().invoke(main, ["setup"])
+    assert result.exit_code == 1
+    assert result.stderr == f"reveal.js 6.0.2 is not installed (run 'npm ci' in {assets._CHECKOUT})\n"
+
+
+def test_version_names_the_assets_found_or_says_there_are_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = CliRunner().invoke(main, ["--version"])
+    assert found.stdout == f"deckbuild 0.1.0, reveal.js 6.0.2 ({assets.find_assets().node_modules})\n"
+    monkeypatch.setattr(assets, "_candidates", lambda: [tmp_path / "node_modules"])
+    missing = CliRunner().invoke(main, ["--version"])
+    assert missing.exit_code == 0
+    assert missing.stdout == f"deckbuild 0.1.0, no reveal.js (run 'npm ci' in {assets._CHECKOUT})\n"

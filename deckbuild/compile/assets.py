@@ -1,19 +1,16 @@
-"""Find the browser-side packages (reveal.js, highlight.js styles) deckbuild was installed with.
+"""Find the browser-side packages (reveal.js, highlight.js styles, KaTeX, mermaid, fonts) decks load.
 
-They come from the npm registry, pinned in ``package.json`` and its lock file.  In a checkout,
-``npm ci`` puts them in ``node_modules/`` beside the package; a pip-installed deckbuild fetches the
-same pinned versions once into a user cache with ``deckbuild setup``.  The current folder is never
-searched, so a build does not depend on where it is run from.
+They come from the npm registry, pinned in ``package.json`` and its lock file.  A wheel carries the
+files decks load inside it (``deckbuild/_assets/node_modules``, put there by ``.ci/wheel_assets.py``
+when the wheel is built), so a pip install needs neither Node.js nor npm.  In a checkout, ``npm ci``
+puts the packages in ``node_modules/`` beside the package.  ``DECKBUILD_NODE_MODULES`` names another
+folder.  The current folder is never searched, so a build does not depend on where it is run from.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +18,7 @@ from ..errors import DeckError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # deckbuild/
 _CHECKOUT = _PACKAGE_DIR.parent
+_WHEEL = _PACKAGE_DIR / "_assets" / "node_modules"
 
 
 @dataclass(frozen=True)
@@ -58,20 +56,22 @@ def pinned_reveal_version() -> str:
     return str(data["dependencies"]["reveal.js"])
 
 
-def cache_dir() -> Path:
-    """The user cache that ``deckbuild setup`` installs into, one folder per lock file."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    lock = hashlib.sha256((npm_manifest_dir() / "package-lock.json").read_bytes()).hexdigest()[:12]
-    return base / "deckbuild" / f"npm-{lock}"
-
-
 def _candidates() -> list[Path]:
     found = []
     if os.environ.get("DECKBUILD_NODE_MODULES"):
         found.append(Path(os.environ["DECKBUILD_NODE_MODULES"]))
     found.append(_CHECKOUT / "node_modules")
-    found.append(cache_dir() / "node_modules")
+    found.append(_WHEEL)
     return found
+
+
+def _fix_hint() -> str:
+    """The one thing to do that installs the assets, for this kind of install."""
+    if os.environ.get("DECKBUILD_NODE_MODULES"):
+        return f"DECKBUILD_NODE_MODULES names {os.environ['DECKBUILD_NODE_MODULES']}: unset it, or run 'npm ci' there"
+    if (_CHECKOUT / "package-lock.json").is_file() and (_CHECKOUT / "pyproject.toml").is_file():
+        return f"run 'npm ci' in {_CHECKOUT}"
+    return "reinstall deckbuild from a wheel: 'pip install --force-reinstall deckbuild'"
 
 
 def find_assets() -> Assets:
@@ -87,34 +87,13 @@ def find_assets() -> Assets:
             return Assets(node_modules, version)
         seen.append(f"{node_modules} has reveal.js {version}")
     where = f" ({'; '.join(seen)})" if seen else ""
-    raise DeckError(
-        f"reveal.js {want} is not installed{where}",
-        hint="run 'npm ci' in the deckbuild checkout, or 'deckbuild setup' for a pip install",
-    )
+    raise DeckError(f"reveal.js {want} is not installed{where}", hint=_fix_hint())
 
 
-def install_assets() -> Path:
-    """Install the pinned npm packages into the user cache with ``npm ci``; return node_modules."""
-    npm = shutil.which("npm")
-    if npm is None:
-        raise DeckError("npm is not installed", hint="install Node.js 18 or newer, which comes with npm")
-    target = cache_dir()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".install-", dir=target.parent))
+def describe_assets() -> str:
+    """What ``--version`` and ``setup`` say of the assets: the version found and where, or what to do."""
     try:
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy2(npm_manifest_dir() / name, work / name)
-        result = subprocess.run(
-            [npm, "ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"],
-            cwd=work,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise DeckError(f"npm ci failed: {result.stderr.strip()[-500:]}", hint="check your network and npm setup")
-        if target.exists():
-            shutil.rmtree(target)
-        work.rename(target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return target / "node_modules"
+        found = find_assets()
+    except DeckError as exc:
+        return f"no reveal.js ({exc.hint})"
+    return f"reveal.js {found.reveal_version} ({found.node_modules})"

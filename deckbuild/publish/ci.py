@@ -132,24 +132,18 @@ _INSTALL = """\
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - uses: actions/setup-node@v4
-        with:
-          node-version: "20"
-      - name: Cache pip, npm, deckbuild's packages and Playwright's Chromium
+      - name: Cache pip's downloads and Playwright's Chromium
         uses: actions/cache@v4
         with:
           path: |
             ~/.cache/pip
-            ~/.npm
-            ~/.cache/deckbuild
             ~/.cache/ms-playwright
           key: deckbuild-${{ runner.os }}-${{ hashFiles('.github/workflows/decks.yml') }}
       - name: Install deckbuild and a Chromium
         run: |
           python -m pip install "$DECKBUILD"
-          deckbuild setup
           python -m playwright install --with-deps chromium
-          deckbuild browser"""
+          deckbuild setup"""
 
 
 _PAGES_SITE = """\
